@@ -1,0 +1,51 @@
+namespace Reconciler.Core.Time;
+
+/// <summary>Turns business dates of the configured zone into UTC instants and back.</summary>
+public sealed class BusinessCalendar
+{
+    /// <summary>The zone every Chinese provider writes its times in.</summary>
+    public const string BeijingZoneId = "Asia/Shanghai";
+
+    public BusinessCalendar(string timeZoneId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(timeZoneId);
+        Zone = FindZone(timeZoneId);
+    }
+
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>The instant business date <paramref name="date"/> starts at, in UTC.</summary>
+    public DateTimeOffset StartOf(DateOnly date) => ToInstant(date.ToDateTime(TimeOnly.MinValue), Zone);
+
+    /// <summary>The instant the day after <paramref name="date"/> starts at, in UTC.</summary>
+    public DateTimeOffset EndOf(DateOnly date) => StartOf(date.AddDays(1));
+
+    public DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+
+    /// <summary>Reads a wall-clock time of <paramref name="zone"/> as a UTC instant (an ambiguous time takes the standard offset).</summary>
+    public static DateTimeOffset ToInstant(DateTime wallClock, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var unspecified = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
+        var offset = zone.IsInvalidTime(unspecified)
+            ? zone.GetUtcOffset(unspecified.AddHours(1))
+            : zone.GetUtcOffset(unspecified);
+        return new DateTimeOffset(unspecified, offset).ToUniversalTime();
+    }
+
+    /// <summary>
+    /// Finds a zone by IANA or Windows id. China has kept UTC+8 without daylight saving since 1991, so a machine
+    /// without tzdata still gets Beijing time right.
+    /// </summary>
+    public static TimeZoneInfo FindZone(string timeZoneId)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(timeZoneId);
+        }
+        catch (TimeZoneNotFoundException) when (timeZoneId is BeijingZoneId or "China Standard Time")
+        {
+            return TimeZoneInfo.CreateCustomTimeZone(BeijingZoneId, TimeSpan.FromHours(8), "Beijing", "Beijing");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace Reconciler.Formats;
+
+/// <summary>
+/// A vendor's delivery CSV described in configuration: which header names carry which field, and which of its
+/// status values mean success, failure or still processing. The file is recognised by its header row.
+/// </summary>
+public sealed class CsvVendorMapping
+{
+    /// <summary>The format name (also the subfolder name that forces it), e.g. <c>vendor-acme</c>.</summary>
+    public string Format { get; set; } = string.Empty;
+
+    /// <summary>The vendor name stored on every event; a <see cref="VendorColumn"/> overrides it per row.</summary>
+    public string Vendor { get; set; } = string.Empty;
+
+    public string Encoding { get; set; } = "utf-8";
+
+    public string Delimiter { get; set; } = ",";
+
+    public string? VendorColumn { get; set; }
+
+    public string VendorOrderIdColumn { get; set; } = string.Empty;
+
+    public string OrderNoColumn { get; set; } = string.Empty;
+
+    public string TargetAccountColumn { get; set; } = string.Empty;
+
+    public string? SkuColumn { get; set; }
+
+    /// <summary>The quantity column; without one every event is quantity 1.</summary>
+    public string? QuantityColumn { get; set; }
+
+    public string? FaceValueColumn { get; set; }
+
+    public string? CostColumn { get; set; }
+
+    public string StatusColumn { get; set; } = string.Empty;
+
+    public string? FinishedAtColumn { get; set; }
+
+    /// <summary>.NET format of <see cref="FinishedAtColumn"/> when it carries no offset, e.g. <c>yyyy-MM-dd HH:mm:ss</c>.</summary>
+    public string? FinishedAtFormat { get; set; }
+
+    /// <summary>The zone of times without an offset (IANA id).</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public List<string> SuccessValues { get; init; } = ["success"];
+
+    public List<string> FailedValues { get; init; } = ["failed"];
+
+    public List<string> ProcessingValues { get; init; } = ["processing"];
+}

@@ -1,0 +1,4 @@
+namespace Reconciler.Formats.Detection;
+
+/// <summary>One readable input: a plain file, the content of a gzip file, or one entry of a zip.</summary>
+public sealed record InputEntry(string SourceName, IFormatReader Reader, Func<Stream> Open);
