@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Starts (idempotently) the project's local PostgreSQL 15 cluster, installing PostgreSQL from Debian's packages
+# when it is missing, and creates the databases the CLI and the tests use. Prints nothing but progress on stderr;
+# prints the connection string on stdout when asked with --print-connection.
+#
+#   RECONCILER_PG_PORT   port of the local cluster (default 55432)
+#   RECONCILER_PGDATA    data folder (default <repo>/.pg/data, or /var/tmp when PostgreSQL's user cannot reach the repo)
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+port="${RECONCILER_PG_PORT:-55432}"
+pgbin=/usr/lib/postgresql/15/bin
+
+log() { printf 'db.sh: %s\n' "$*" >&2; }
+
+if [ ! -x "$pgbin/initdb" ]; then
+  log "PostgreSQL 15 is not installed; installing it from Debian's packages"
+  if [ "$(id -u)" -ne 0 ]; then
+    log "installing needs root: run 'sudo apt-get install -y postgresql-15' once, or run this script as root"
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  # The package's own cluster is not used; keep it from starting where the package would start it.
+  apt-get install -y -qq postgresql-15 >&2
+fi
+
+# As root, the cluster belongs to the postgres user (PostgreSQL refuses to run as root).
+if [ "$(id -u)" -eq 0 ]; then
+  as_pg() { runuser -u postgres -- "$@"; }
+  owner=postgres
+else
+  as_pg() { "$@"; }
+  owner="$(id -un)"
+fi
+
+data="${RECONCILER_PGDATA:-}"
+if [ -z "$data" ]; then
+  data="$repo/.pg/data"
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$repo"; then
+    data="/var/tmp/reconciler-pg-$(printf '%s' "$repo" | sha256sum | cut -c1-12)/data"
+  fi
+fi
+run_dir="$(dirname "$data")/run"
+
+if [ ! -s "$data/PG_VERSION" ]; then
+  log "creating a local cluster in $data"
+  mkdir -p "$data" "$run_dir"
+  [ "$(id -u)" -eq 0 ] && chown -R "$owner" "$(dirname "$data")"
+  chmod 700 "$data"
+  as_pg "$pgbin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$run_dir'
+# A local development and test cluster: losing the last transactions in a crash is acceptable, waiting is not.
+synchronous_commit = off
+shared_buffers = 256MB
+work_mem = 64MB
+maintenance_work_mem = 256MB
+max_wal_size = 4GB
+max_connections = 200
+CONF
+fi
+
+if ! as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  log "starting PostgreSQL on 127.0.0.1:$port"
+  mkdir -p "$run_dir"; [ "$(id -u)" -eq 0 ] && chown "$owner" "$run_dir"
+  as_pg "$pgbin/pg_ctl" -D "$data" -l "$(dirname "$data")/postgresql.log" -w -t 60 start >/dev/null
+fi
+
+psql_pg() { "$pgbin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"; }
+for db in reconciler reconciler_test; do
+  if [ "$(psql_pg -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then
+    psql_pg -d postgres -c "CREATE DATABASE $db" >/dev/null
+  fi
+done
+
+if [ "${1:-}" = "--print-connection" ]; then
+  echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=reconciler"
+fi

@@ -1,0 +1,342 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Reconciler.Core.Evidence;
+
+namespace Reconciler.Storage.Importing;
+
+/// <summary>
+/// Imports one file's rows in one transaction with binary COPY. Nothing is visible until <see cref="CommitAsync"/>;
+/// <see cref="RejectAsync"/> (or disposing without committing) discards every row and records why.
+/// </summary>
+public sealed class EvidenceImport : IAsyncDisposable
+{
+    /// <summary>More unreadable lines than this in one file means the file is not what it was read as.</summary>
+    public const int MaxQuarantinedLines = 100_000;
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly FileIdentity _identity;
+    private readonly long _runId;
+    private readonly List<(long Line, string Raw, string Reason)> _quarantined = [];
+    private NpgsqlBinaryImporter? _copy;
+    private long _rows;
+    private bool _finished;
+
+    private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long runId)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _identity = identity;
+        FileId = fileId;
+        _runId = runId;
+    }
+
+    public long FileId { get; }
+
+    public long RowsImported => _rows;
+
+    public long RowsQuarantined => _quarantined.Count;
+
+    /// <summary>Starts importing a file, or returns the earlier file with the same bytes (the import is then a no-op).</summary>
+    public static async Task<(EvidenceImport? Import, FileImportOutcome? Duplicate)> BeginAsync(
+        NpgsqlDataSource dataSource, FileIdentity identity, long runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(identity);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // A concurrent import of the same bytes waits here on the unique key and then sees the conflict.
+            var fileId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                """
+                INSERT INTO imported_file (sha256, entry_name, source_name, format, kind, status, run_id)
+                VALUES (@Sha256, @EntryName, @SourceName, @Format, @Kind, 'importing', @runId)
+                ON CONFLICT (sha256, entry_name) DO NOTHING
+                RETURNING file_id
+                """,
+                new { identity.Sha256, identity.EntryName, identity.SourceName, identity.Format, Kind = KindName(identity.Kind), runId },
+                transaction, cancellationToken: cancellationToken));
+            if (fileId is null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                var earlier = await connection.QuerySingleAsync<(long FileId, string SourceName, string Status, long? RunId)>(new CommandDefinition(
+                    "SELECT file_id, source_name, status, run_id FROM imported_file WHERE sha256 = @Sha256 AND entry_name = @EntryName",
+                    new { identity.Sha256, identity.EntryName }, cancellationToken: cancellationToken));
+                await connection.DisposeAsync();
+                var detail = string.Create(CultureInfo.InvariantCulture,
+                    $"same bytes as {earlier.SourceName} (file {earlier.FileId}, {earlier.Status}{(earlier.RunId is { } r ? $" by run {r}" : string.Empty)}); skipped");
+                return (null, new FileImportOutcome(FileImportOutcome.Duplicate, earlier.FileId, 0, 0, detail));
+            }
+
+            return (new EvidenceImport(connection, transaction, identity, fileId.Value, runId), null);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void AddOrder(long line, OrderRecord order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var copy = Copy(EvidenceKind.Orders);
+        copy.StartRow();
+        copy.Write(order.OrderNo, NpgsqlDbType.Text);
+        copy.Write(order.CreatedAt, NpgsqlDbType.TimestampTz);
+        WriteNullable(copy, order.PaidAt);
+        copy.Write(order.CustomerId, NpgsqlDbType.Text);
+        copy.Write(order.MerchantId, NpgsqlDbType.Text);
+        copy.Write(order.ProductType, NpgsqlDbType.Text);
+        copy.Write(order.Sku, NpgsqlDbType.Text);
+        copy.Write(order.TargetAccount, NpgsqlDbType.Text);
+        copy.Write(order.Quantity, NpgsqlDbType.Integer);
+        copy.Write(order.UnitPrice, NpgsqlDbType.Numeric);
+        copy.Write(order.Amount, NpgsqlDbType.Numeric);
+        copy.Write(order.Currency, NpgsqlDbType.Text);
+        copy.Write(order.PayChannel, NpgsqlDbType.Text);
+        copy.Write(order.Status, NpgsqlDbType.Text);
+        copy.Write(FileId, NpgsqlDbType.Bigint);
+        copy.Write(line, NpgsqlDbType.Bigint);
+        _rows++;
+    }
+
+    public void AddSettlement(long line, SettlementRecord settlement)
+    {
+        ArgumentNullException.ThrowIfNull(settlement);
+        var copy = Copy(EvidenceKind.Settlement);
+        copy.StartRow();
+        copy.Write(FileId, NpgsqlDbType.Bigint);
+        copy.Write(line, NpgsqlDbType.Bigint);
+        copy.Write(settlement.Provider, NpgsqlDbType.Text);
+        copy.Write(EntryTypeNames.ToName(settlement.EntryType), NpgsqlDbType.Text);
+        copy.Write(settlement.ProviderTxnId, NpgsqlDbType.Text);
+        copy.Write(settlement.EntryRef, NpgsqlDbType.Text);
+        WriteNullable(copy, string.IsNullOrEmpty(settlement.OrderNo) ? null : settlement.OrderNo);
+        copy.Write(settlement.Gross, NpgsqlDbType.Numeric);
+        WriteNullable(copy, settlement.Fee);
+        WriteNullable(copy, settlement.Net);
+        copy.Write(settlement.Currency, NpgsqlDbType.Text);
+        copy.Write(settlement.OccurredAt, NpgsqlDbType.TimestampTz);
+        copy.Write(settlement.ProviderStatus, NpgsqlDbType.Text);
+        _rows++;
+    }
+
+    public void AddDelivery(long line, DeliveryRecord delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var copy = Copy(EvidenceKind.Delivery);
+        copy.StartRow();
+        copy.Write(FileId, NpgsqlDbType.Bigint);
+        copy.Write(line, NpgsqlDbType.Bigint);
+        copy.Write(delivery.Vendor, NpgsqlDbType.Text);
+        copy.Write(delivery.VendorOrderId, NpgsqlDbType.Text);
+        copy.Write(delivery.OrderNo, NpgsqlDbType.Text);
+        copy.Write(delivery.TargetAccount, NpgsqlDbType.Text);
+        copy.Write(delivery.Sku, NpgsqlDbType.Text);
+        copy.Write(delivery.Quantity, NpgsqlDbType.Integer);
+        WriteNullable(copy, delivery.FaceValue);
+        WriteNullable(copy, delivery.Cost);
+        copy.Write(DeliveryStatusName(delivery.Status), NpgsqlDbType.Text);
+        WriteNullable(copy, delivery.FinishedAt);
+        _rows++;
+    }
+
+    /// <summary>Keeps an unreadable line (written at commit: one COPY at a time per connection).</summary>
+    public void Quarantine(long line, string rawText, string reason)
+    {
+        if (_quarantined.Count >= MaxQuarantinedLines)
+        {
+            throw new QuarantineOverflowException(string.Create(CultureInfo.InvariantCulture,
+                $"{_identity.SourceName}: more than {MaxQuarantinedLines} unreadable lines as {_identity.Format}; is it really that format? The whole file was rejected."));
+        }
+
+        // PostgreSQL text cannot hold NUL; keep the line readable rather than lose it.
+        _quarantined.Add((line, rawText.Replace('\0', '\uFFFD'), reason.Replace('\0', '\uFFFD')));
+    }
+
+    public async Task<FileImportOutcome> CommitAsync(FileFacts facts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (_copy is not null)
+        {
+            await _copy.CompleteAsync(cancellationToken);
+            await _copy.DisposeAsync();
+            _copy = null;
+        }
+
+        if (_identity.Kind == EvidenceKind.Orders && _rows > 0)
+        {
+            await MergeOrdersAsync(cancellationToken);
+        }
+
+        if (_quarantined.Count > 0)
+        {
+            await using var quarantine = await _connection.BeginBinaryImportAsync(
+                "COPY quarantine (file_id, line_no, raw_text, reason) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var (line, raw, reason) in _quarantined)
+            {
+                await quarantine.StartRowAsync(cancellationToken);
+                await quarantine.WriteAsync(FileId, NpgsqlDbType.Bigint, cancellationToken);
+                await quarantine.WriteAsync(line, NpgsqlDbType.Bigint, cancellationToken);
+                await quarantine.WriteAsync(raw, NpgsqlDbType.Text, cancellationToken);
+                await quarantine.WriteAsync(reason, NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await quarantine.CompleteAsync(cancellationToken);
+        }
+
+        await _connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE imported_file
+            SET status = 'imported', provider = @Provider, rows_imported = @rows, rows_quarantined = @quarantined,
+                control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd
+            WHERE file_id = @FileId
+            """,
+            new { facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd, FileId },
+            _transaction, cancellationToken: cancellationToken));
+        await _transaction.CommitAsync(cancellationToken);
+        _finished = true;
+        return new FileImportOutcome(FileImportOutcome.Imported, FileId, _rows, _quarantined.Count, null);
+    }
+
+    /// <summary>Discards every row of the file and records it as rejected (or as a "no bill" answer) with the reason.</summary>
+    public async Task<FileImportOutcome> RejectAsync(string status, FileFacts facts, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (status is not (FileImportOutcome.Rejected or FileImportOutcome.NoBill))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A file is rejected or has no bill.");
+        }
+
+        if (_copy is not null)
+        {
+            // Disposing an uncompleted binary import cancels the COPY.
+            await _copy.DisposeAsync();
+            _copy = null;
+        }
+
+        await _transaction.RollbackAsync(cancellationToken);
+        var fileId = await _connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO imported_file (sha256, entry_name, source_name, format, kind, provider, status, control_summary, detail, period_start, period_end, run_id)
+            VALUES (@Sha256, @EntryName, @SourceName, @Format, @Kind, @Provider, @status, @ControlSummary, @reason, @PeriodStart, @PeriodEnd, @runId)
+            ON CONFLICT (sha256, entry_name) DO UPDATE SET status = EXCLUDED.status, detail = EXCLUDED.detail
+            RETURNING file_id
+            """,
+            new
+            {
+                _identity.Sha256, _identity.EntryName, _identity.SourceName, _identity.Format, Kind = KindName(_identity.Kind),
+                facts.Provider, status, facts.ControlSummary, reason, facts.PeriodStart, facts.PeriodEnd, runId = _runId,
+            },
+            cancellationToken: cancellationToken));
+        _finished = true;
+        return new FileImportOutcome(status, fileId, 0, 0, reason);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_copy is not null)
+        {
+            await _copy.DisposeAsync();
+        }
+
+        if (!_finished)
+        {
+            await _transaction.RollbackAsync();
+        }
+
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    internal static string KindName(EvidenceKind kind) => kind switch
+    {
+        EvidenceKind.Orders => "orders",
+        EvidenceKind.Settlement => "settlement",
+        EvidenceKind.Delivery => "delivery",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static string DeliveryStatusName(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Success => "success",
+        DeliveryStatus.Failed => "failed",
+        DeliveryStatus.Processing => "processing",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private NpgsqlBinaryImporter Copy(EvidenceKind kind)
+    {
+        if (kind != _identity.Kind)
+        {
+            throw new InvalidOperationException($"{_identity.SourceName} is a {KindName(_identity.Kind)} file but produced a {KindName(kind)} row.");
+        }
+
+        if (_copy is not null)
+        {
+            return _copy;
+        }
+
+        if (kind == EvidenceKind.Orders)
+        {
+            // Orders are staged and merged at commit: a later export of the same order replaces the earlier one.
+            _connection.Execute(
+                "CREATE TEMP TABLE order_stage (LIKE platform_order) ON COMMIT DROP", transaction: _transaction);
+        }
+
+        _copy = _connection.BeginBinaryImport(kind switch
+        {
+            EvidenceKind.Orders =>
+                "COPY order_stage (order_no, created_at, paid_at, customer_id, merchant_id, product_type, sku, target_account, quantity, unit_price, amount, currency, pay_channel, status, file_id, line_no) FROM STDIN (FORMAT BINARY)",
+            EvidenceKind.Settlement =>
+                "COPY settlement_line (file_id, line_no, provider, entry_type, provider_txn_id, entry_ref, order_no, gross, fee, net, currency, occurred_at, provider_status) FROM STDIN (FORMAT BINARY)",
+            _ =>
+                "COPY delivery_event (file_id, line_no, vendor, vendor_order_id, order_no, target_account, sku, quantity, face_value, cost, status, finished_at) FROM STDIN (FORMAT BINARY)",
+        });
+        return _copy;
+    }
+
+    private async Task MergeOrdersAsync(CancellationToken cancellationToken)
+    {
+        await _connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO platform_order
+            SELECT DISTINCT ON (order_no) * FROM order_stage ORDER BY order_no, line_no DESC
+            ON CONFLICT (order_no) DO UPDATE SET
+                created_at = EXCLUDED.created_at, paid_at = EXCLUDED.paid_at, customer_id = EXCLUDED.customer_id,
+                merchant_id = EXCLUDED.merchant_id, product_type = EXCLUDED.product_type, sku = EXCLUDED.sku,
+                target_account = EXCLUDED.target_account, quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price,
+                amount = EXCLUDED.amount, currency = EXCLUDED.currency, pay_channel = EXCLUDED.pay_channel,
+                status = EXCLUDED.status, file_id = EXCLUDED.file_id, line_no = EXCLUDED.line_no
+            """, transaction: _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+    }
+
+    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value)
+        where T : struct
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value.Value);
+        }
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter copy, string? value)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, NpgsqlDbType.Text);
+        }
+    }
+}

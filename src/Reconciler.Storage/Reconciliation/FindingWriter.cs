@@ -1,0 +1,291 @@
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Reconciler.Core.Matching;
+
+namespace Reconciler.Storage.Reconciliation;
+
+/// <summary>
+/// Stages a run's findings with binary COPY, then in one transaction: records which compensations a resolved
+/// break leaves behind, upserts the findings, resolves the ones the run no longer sees, and keeps exactly one
+/// compensation request per automatic finding.
+/// </summary>
+public sealed class FindingWriter : IAsyncDisposable
+{
+    private const string StageColumns =
+        "finding_id, kind, business_date, order_no, provider, provider_txn_id, vendor, expected_amount, charged_amount, " +
+        "delivered_quantity, ordered_quantity, currency, compensation_action, compensation_amount, detail";
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly long _runId;
+    private readonly ReconciliationWindow _window;
+    private NpgsqlBinaryImporter? _copy;
+    private bool _committed;
+
+    private FindingWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, long runId, ReconciliationWindow window)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _runId = runId;
+        _window = window;
+    }
+
+    public long Count { get; private set; }
+
+    internal static async Task<FindingWriter> OpenAsync(NpgsqlDataSource dataSource, long runId, ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                CREATE TEMP TABLE finding_stage (
+                    finding_id text NOT NULL, kind text NOT NULL, business_date date NOT NULL, order_no text, provider text,
+                    provider_txn_id text, vendor text, expected_amount numeric, charged_amount numeric, delivered_quantity integer,
+                    ordered_quantity integer, currency text, compensation_action text NOT NULL, compensation_amount numeric,
+                    detail text NOT NULL) ON COMMIT DROP
+                """, transaction: transaction, cancellationToken: cancellationToken));
+            return new FindingWriter(connection, transaction, runId, window);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stages one finding; <paramref name="businessDate"/> is the order's (or orphan payment's) business date.</summary>
+    public void Add(Finding finding, DateOnly businessDate)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        _copy ??= _connection.BeginBinaryImport($"COPY finding_stage ({StageColumns}) FROM STDIN (FORMAT BINARY)");
+        _copy.StartRow();
+        _copy.Write(finding.FindingId, NpgsqlDbType.Text);
+        _copy.Write(finding.Kind.ToName(), NpgsqlDbType.Text);
+        _copy.Write(businessDate, NpgsqlDbType.Date);
+        WriteText(_copy, finding.OrderNo);
+        WriteText(_copy, finding.Provider);
+        WriteText(_copy, finding.ProviderTxnId);
+        WriteText(_copy, finding.Vendor);
+        WriteNumber(_copy, finding.ExpectedAmount);
+        WriteNumber(_copy, finding.ChargedAmount);
+        WriteInt(_copy, finding.DeliveredQuantity);
+        WriteInt(_copy, finding.OrderedQuantity);
+        WriteText(_copy, finding.Currency);
+        _copy.Write(finding.Action.ToName(), NpgsqlDbType.Text);
+        WriteNumber(_copy, finding.CompensationAmount);
+        _copy.Write(finding.Detail, NpgsqlDbType.Text);
+        Count++;
+    }
+
+    /// <summary>
+    /// Compensations already claimed or completed for breaks this run no longer sees, or that now exceed what the
+    /// break is worth. Call after the last <see cref="Add"/>; stage a compensated_but_resolved finding for each, then commit.
+    /// </summary>
+    public async Task<IReadOnlyList<CompensatedBreak>> FindCompensatedBreaksAsync(CancellationToken cancellationToken)
+    {
+        await EndCopyAsync(cancellationToken);
+        var rows = await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
+            $"""
+            WITH {EvidenceSql.Scope},
+            resolving AS (
+                SELECT f.finding_id, NULL::numeric AS now_owed FROM finding f
+                WHERE {ResolvableCondition}
+                UNION ALL
+                SELECT s.finding_id, s.compensation_amount FROM finding_stage s
+                JOIN compensation_request c ON c.request_id = s.finding_id
+                WHERE c.state IN ('claimed', 'completed') AND coalesce(s.compensation_amount, 0) < c.amount
+            )
+            SELECT c.request_id AS RequestId, c.order_no AS OrderNo, c.kind AS Kind, c.state AS State, c.amount AS Amount,
+                   r.now_owed AS NowOwed, c.currency AS Currency, f.provider AS Provider, f.provider_txn_id AS ProviderTxnId,
+                   f.vendor AS Vendor, f.business_date::timestamp AS BusinessDate
+            FROM resolving r
+            JOIN compensation_request c ON c.request_id = r.finding_id AND c.state IN ('claimed', 'completed')
+            JOIN finding f ON f.finding_id = r.finding_id
+            ORDER BY c.request_id
+            """, Parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        return rows.Select(r => new CompensatedBreak(
+            r.RequestId, r.OrderNo, r.Kind, r.State, r.Amount, r.NowOwed, r.Currency, r.Provider, r.ProviderTxnId, r.Vendor,
+            DateOnly.FromDateTime(r.BusinessDate))).ToList();
+    }
+
+    public async Task<FindingChanges> CommitAsync(CancellationToken cancellationToken)
+    {
+        await EndCopyAsync(cancellationToken);
+        var p = Parameters;
+        var upserted = await ExecuteAsync(
+            $"""
+            WITH prior AS (
+                SELECT f.finding_id, f.status FROM finding f WHERE f.finding_id IN (SELECT finding_id FROM finding_stage)
+            ),
+            staged AS (
+                SELECT DISTINCT ON (finding_id) * FROM finding_stage ORDER BY finding_id
+            ),
+            upsert AS (
+                INSERT INTO finding ({StageColumns}, status, first_run_id, last_run_id)
+                SELECT {StageColumns}, 'open', @runId, @runId FROM staged
+                ON CONFLICT (finding_id) DO UPDATE SET
+                    provider = EXCLUDED.provider, provider_txn_id = EXCLUDED.provider_txn_id, vendor = EXCLUDED.vendor,
+                    expected_amount = EXCLUDED.expected_amount, charged_amount = EXCLUDED.charged_amount,
+                    delivered_quantity = EXCLUDED.delivered_quantity, ordered_quantity = EXCLUDED.ordered_quantity,
+                    currency = EXCLUDED.currency, compensation_action = EXCLUDED.compensation_action,
+                    compensation_amount = EXCLUDED.compensation_amount, detail = EXCLUDED.detail,
+                    status = 'open', last_run_id = @runId, resolved_run_id = NULL, updated_at = now()
+            )
+            INSERT INTO run_finding (run_id, change, {StageColumns})
+            SELECT @runId, CASE WHEN prior.status = 'open' THEN 'open' ELSE 'new' END, {Prefixed("s")}
+            FROM staged s LEFT JOIN prior USING (finding_id)
+            """, p, cancellationToken);
+
+        var resolved = await ExecuteAsync(
+            $"""
+            WITH {EvidenceSql.Scope},
+            resolved AS (
+                UPDATE finding f SET status = 'resolved', resolved_run_id = @runId, last_run_id = @runId, updated_at = now()
+                WHERE {ResolvableCondition}
+                RETURNING f.*
+            )
+            INSERT INTO run_finding (run_id, change, {StageColumns})
+            SELECT @runId, 'resolved', {StageColumns} FROM resolved
+            """, p, cancellationToken);
+
+        // compensated_but_resolved findings stay open until a person closes them; each run's report lists them again.
+        await ExecuteAsync(
+            $"""
+            WITH {EvidenceSql.Scope}
+            INSERT INTO run_finding (run_id, change, {StageColumns})
+            SELECT @runId, 'open', {StageColumns} FROM finding f
+            WHERE f.status = 'open' AND f.kind = 'compensated_but_resolved'
+              AND (f.order_no IN (SELECT order_no FROM scope) OR f.business_date = @date)
+              AND NOT EXISTS (SELECT 1 FROM run_finding r WHERE r.run_id = @runId AND r.finding_id = f.finding_id)
+            """, p, cancellationToken);
+
+        var requests = (await _connection.QueryAsync<bool>(new CommandDefinition(
+            """
+            INSERT INTO compensation_request AS c (request_id, order_no, kind, action, amount, currency, created_run_id)
+            SELECT DISTINCT ON (finding_id) finding_id, order_no, kind, compensation_action, compensation_amount, currency, @runId
+            FROM finding_stage
+            WHERE compensation_action IN ('refund', 'redeliver')
+            ORDER BY finding_id
+            ON CONFLICT (request_id) DO UPDATE SET
+                amount = EXCLUDED.amount, action = EXCLUDED.action, currency = EXCLUDED.currency,
+                state = 'pending', outcome = NULL, updated_at = now()
+            WHERE c.state IN ('pending', 'withdrawn', 'failed')
+              AND (c.state <> 'pending' OR c.amount <> EXCLUDED.amount OR c.action <> EXCLUDED.action)
+            RETURNING (xmax = 0)
+            """, p, _transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+
+        var withdrawn = await ExecuteAsync(
+            """
+            UPDATE compensation_request c
+            SET state = 'withdrawn', outcome = 'withdrawn by run ' || @runId || ': the break resolved', updated_at = now()
+            FROM run_finding r
+            WHERE r.run_id = @runId AND r.change = 'resolved' AND c.request_id = r.finding_id AND c.state IN ('pending', 'failed')
+            """, p, cancellationToken);
+
+        var counts = await _connection.QuerySingleAsync<(long New, long Open, long CompensatedButResolved)>(new CommandDefinition(
+            """
+            SELECT count(*) FILTER (WHERE change = 'new'), count(*) FILTER (WHERE change = 'open'),
+                   count(*) FILTER (WHERE change = 'new' AND kind = 'compensated_but_resolved')
+            FROM run_finding WHERE run_id = @runId
+            """, p, _transaction, cancellationToken: cancellationToken));
+
+        await _transaction.CommitAsync(cancellationToken);
+        _committed = true;
+        _ = upserted;
+        return new FindingChanges(
+            counts.New, counts.Open, resolved, requests.Count(created => created), requests.Count(created => !created), withdrawn,
+            counts.CompensatedButResolved);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_copy is not null)
+        {
+            await _copy.DisposeAsync();
+        }
+
+        if (!_committed)
+        {
+            await _transaction.RollbackAsync();
+        }
+
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    // A finding the run is responsible for and did not find again: open, not a person's to close, in the run's scope.
+    private const string ResolvableCondition =
+        """
+        f.status = 'open' AND f.kind <> 'compensated_but_resolved'
+        AND NOT EXISTS (SELECT 1 FROM finding_stage s WHERE s.finding_id = f.finding_id)
+        AND ((f.kind <> 'orphan_charge' AND f.order_no IN (SELECT order_no FROM scope))
+             OR (f.kind = 'orphan_charge' AND f.business_date <= @date))
+        """;
+
+    private object Parameters => new
+    {
+        runId = _runId,
+        date = _window.Date,
+        start = _window.DayStart.ToUniversalTime(),
+        end = _window.DayEnd.ToUniversalTime(),
+    };
+
+    private static string Prefixed(string alias) =>
+        string.Join(", ", StageColumns.Split(", ").Select(c => alias + "." + c));
+
+    private async Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        await _connection.ExecuteAsync(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+
+    private async Task EndCopyAsync(CancellationToken cancellationToken)
+    {
+        if (_copy is not null)
+        {
+            await _copy.CompleteAsync(cancellationToken);
+            await _copy.DisposeAsync();
+            _copy = null;
+        }
+    }
+
+    private static void WriteText(NpgsqlBinaryImporter copy, string? value)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, NpgsqlDbType.Text);
+        }
+    }
+
+    private static void WriteNumber(NpgsqlBinaryImporter copy, decimal? value)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value.Value, NpgsqlDbType.Numeric);
+        }
+    }
+
+    private static void WriteInt(NpgsqlBinaryImporter copy, int? value)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value.Value, NpgsqlDbType.Integer);
+        }
+    }
+
+    private sealed record CompensatedBreakRow(
+        string RequestId, string? OrderNo, string Kind, string State, decimal Amount, decimal? NowOwed, string? Currency,
+        string? Provider, string? ProviderTxnId, string? Vendor, DateTime BusinessDate);
+}

@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using Dapper;
+using Npgsql;
+using Reconciler.Core.Matching;
+
+namespace Reconciler.Storage.Reconciliation;
+
+/// <summary>The database side of a run's matching: reads each order's evidence set-based and stores what the rules found.</summary>
+public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Streams the evidence of every order the run looks at (never all of it in memory).</summary>
+    public async IAsyncEnumerable<OrderEvidence> ReadOrderEvidenceAsync(
+        ReconciliationWindow window, IReadOnlySet<string> providersMissingSettlement, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(providersMissingSettlement);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(EvidenceSql.OrderEvidence, connection) { CommandTimeout = 0 };
+        AddWindow(command, window);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var channel = reader.GetString(7);
+            yield return new OrderEvidence
+            {
+                OrderNo = reader.GetString(0),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(1),
+                PaidAt = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                ProductType = reader.GetString(3),
+                Quantity = reader.GetInt32(4),
+                Amount = reader.GetDecimal(5),
+                Currency = reader.GetString(6),
+                PayChannel = channel,
+                PaymentCount = reader.GetInt32(8),
+                PaymentGross = reader.GetDecimal(9),
+                RefundTotal = reader.GetDecimal(10),
+                ChargebackTotal = reader.GetDecimal(11),
+                FirstPaymentAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+                Provider = reader.IsDBNull(13) ? null : reader.GetString(13),
+                ProviderTxnId = reader.IsDBNull(14) ? null : reader.GetString(14),
+                Vendor = reader.IsDBNull(15) ? null : reader.GetString(15),
+                DeliveredQuantity = reader.GetInt32(16),
+                WrongAccountQuantity = reader.GetInt32(17),
+                InFlight = reader.GetBoolean(18),
+                SettlementMissing = providersMissingSettlement.Contains(channel),
+            };
+        }
+    }
+
+    /// <summary>Streams the distinct payments that name no known order.</summary>
+    public async IAsyncEnumerable<PaymentEvidence> ReadOrphanPaymentsAsync(
+        ReconciliationWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(EvidenceSql.OrphanPayments, connection) { CommandTimeout = 0 };
+        AddWindow(command, window);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new PaymentEvidence(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetDecimal(3),
+                reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5));
+        }
+    }
+
+    /// <summary>
+    /// The expected providers without an accepted settlement file for the date: a file counts when its declared
+    /// period covers the date or it holds lines of the date; a "no bill" answer for the date counts as a quiet day.
+    /// </summary>
+    public async Task<IReadOnlyList<MissingSettlement>> FindMissingSettlementsAsync(
+        long runId, ReconciliationWindow window, IReadOnlyCollection<string> expectedProviders, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(expectedProviders);
+        if (expectedProviders.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var parameters = new { runId, date = window.Date, start = window.DayStart, end = window.DayEnd, providers = expectedProviders.ToArray() };
+        var covered = (await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT DISTINCT f.provider FROM imported_file f
+            WHERE f.kind = 'settlement' AND f.status IN ('imported', 'no_bill') AND f.provider = ANY(@providers)
+              AND ((f.period_start <= @date AND f.period_end >= @date)
+                   OR EXISTS (SELECT 1 FROM settlement_line s
+                              WHERE s.file_id = f.file_id AND s.occurred_at >= @start AND s.occurred_at < @end))
+            """, parameters, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+        var rejected = (await connection.QueryAsync<(string Provider, string Reason)>(new CommandDefinition(
+            """
+            SELECT f.provider, string_agg(f.source_name || ': ' || coalesce(f.detail, 'rejected'), '; ' ORDER BY f.file_id)
+            FROM imported_file f
+            WHERE f.kind = 'settlement' AND f.status = 'rejected' AND f.provider = ANY(@providers)
+              AND ((f.period_start <= @date AND f.period_end >= @date) OR f.run_id = @runId)
+            GROUP BY f.provider
+            """, parameters, cancellationToken: cancellationToken))).ToDictionary(r => r.Provider, r => r.Reason, StringComparer.Ordinal);
+        return expectedProviders
+            .Where(p => !covered.Contains(p))
+            .Order(StringComparer.Ordinal)
+            .Select(p => new MissingSettlement(p, window.Date, rejected.TryGetValue(p, out var why) ? "rejected: " + why : "no file arrived"))
+            .ToList();
+    }
+
+    /// <summary>Opens the writer that stages this run's findings and merges them at the end.</summary>
+    public async Task<FindingWriter> BeginFindingsAsync(long runId, ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        return await FindingWriter.OpenAsync(dataSource, runId, window, cancellationToken);
+    }
+
+    private static void AddWindow(NpgsqlCommand command, ReconciliationWindow window)
+    {
+        command.Parameters.AddWithValue("start", window.DayStart.ToUniversalTime());
+        command.Parameters.AddWithValue("end", window.DayEnd.ToUniversalTime());
+        command.Parameters.AddWithValue("date", window.Date);
+    }
+}

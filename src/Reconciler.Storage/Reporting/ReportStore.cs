@@ -1,0 +1,123 @@
+using Dapper;
+using Npgsql;
+using Reconciler.Core.Matching;
+
+namespace Reconciler.Storage.Reporting;
+
+/// <summary>The figures of a run's report, each one set-based query.</summary>
+public sealed class ReportStore(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<RunFileRow>> RunFilesAsync(long runId, CancellationToken cancellationToken) =>
+        await QueryAsync<RunFileRow>(
+            """
+            SELECT r.source_name AS SourceName, f.format AS Format, f.provider AS Provider, r.status AS Status,
+                   CASE WHEN r.status = 'imported' THEN f.rows_imported ELSE 0 END AS RowsImported,
+                   CASE WHEN r.status = 'imported' THEN f.rows_quarantined ELSE 0 END AS RowsQuarantined,
+                   f.control_summary AS ControlSummary, r.detail AS Detail, r.sha256 AS Sha256
+            FROM run_file r LEFT JOIN imported_file f USING (file_id)
+            WHERE r.run_id = @runId ORDER BY r.seq
+            """, new { runId }, cancellationToken);
+
+    /// <summary>Orders created on the date, per channel and currency.</summary>
+    public async Task<IReadOnlyList<OrderTotalsRow>> OrderTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>
+        await QueryAsync<OrderTotalsRow>(
+            """
+            SELECT pay_channel AS Channel, currency AS Currency, count(*) AS Count, sum(amount) AS Amount
+            FROM platform_order WHERE created_at >= @start AND created_at < @end
+            GROUP BY pay_channel, currency ORDER BY pay_channel, currency
+            """, Window(window), cancellationToken);
+
+    /// <summary>Distinct settlement lines that happened on the date, per provider and currency.</summary>
+    public async Task<IReadOnlyList<SettlementTotalsRow>> SettlementTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>
+        await QueryAsync<SettlementTotalsRow>(
+            """
+            WITH line AS (
+                SELECT DISTINCT ON (provider, entry_type, entry_ref) provider, entry_type, gross, fee, currency
+                FROM settlement_line WHERE occurred_at >= @start AND occurred_at < @end
+                ORDER BY provider, entry_type, entry_ref, file_id, line_no
+            )
+            SELECT provider AS Provider, currency AS Currency,
+                   count(*) FILTER (WHERE entry_type = 'payment') AS Payments,
+                   coalesce(sum(gross) FILTER (WHERE entry_type = 'payment'), 0) AS PaymentGross,
+                   count(*) FILTER (WHERE entry_type = 'refund') AS Refunds,
+                   coalesce(sum(gross) FILTER (WHERE entry_type = 'refund'), 0) AS RefundAmount,
+                   count(*) FILTER (WHERE entry_type = 'chargeback') AS Chargebacks,
+                   coalesce(sum(gross) FILTER (WHERE entry_type = 'chargeback'), 0)
+                     - coalesce(sum(gross) FILTER (WHERE entry_type = 'chargeback_reversal'), 0) AS ChargebackAmount,
+                   coalesce(sum(fee) FILTER (WHERE entry_type <> 'fee'), 0)
+                     + coalesce(sum(gross) FILTER (WHERE entry_type = 'fee'), 0) AS Fees
+            FROM line GROUP BY provider, currency ORDER BY provider, currency
+            """, Window(window), cancellationToken);
+
+    /// <summary>Delivery events of the orders created on the date, per vendor (each distinct event once).</summary>
+    public async Task<IReadOnlyList<VendorTotalsRow>> VendorTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>
+        await QueryAsync<VendorTotalsRow>(
+            """
+            WITH event AS (
+                SELECT DISTINCT d.vendor, d.vendor_order_id, d.order_no, d.target_account, d.quantity, d.status, d.finished_at, d.cost
+                FROM delivery_event d JOIN platform_order o USING (order_no)
+                WHERE o.created_at >= @start AND o.created_at < @end
+            )
+            SELECT vendor AS Vendor, count(*) AS Events,
+                   coalesce(sum(quantity) FILTER (WHERE status = 'success'), 0) AS DeliveredQuantity,
+                   count(*) FILTER (WHERE status = 'failed') AS Failed,
+                   count(*) FILTER (WHERE status = 'processing') AS InFlight,
+                   coalesce(sum(cost) FILTER (WHERE status = 'success'), 0) AS Cost
+            FROM event GROUP BY vendor ORDER BY vendor
+            """, Window(window), cancellationToken);
+
+    public async Task<IReadOnlyList<RunFindingRow>> RunFindingsAsync(long runId, CancellationToken cancellationToken) =>
+        await QueryAsync<RunFindingRow>(
+            """
+            SELECT finding_id AS FindingId, kind AS Kind, business_date::timestamp AS BusinessDate, order_no AS OrderNo,
+                   provider AS Provider, provider_txn_id AS ProviderTxnId, vendor AS Vendor, expected_amount AS ExpectedAmount,
+                   charged_amount AS ChargedAmount, delivered_quantity AS DeliveredQuantity, ordered_quantity AS OrderedQuantity,
+                   currency AS Currency, compensation_action AS CompensationAction, compensation_amount AS CompensationAmount,
+                   detail AS Detail, change AS Change
+            FROM run_finding WHERE run_id = @runId
+            ORDER BY coalesce(order_no, provider_txn_id), kind, finding_id
+            """, new { runId }, cancellationToken);
+
+    /// <summary>Quarantined lines of the files a run imported (at most <paramref name="limit"/>) and their total.</summary>
+    public async Task<(IReadOnlyList<QuarantineRow> Rows, long Total)> RunQuarantineAsync(long runId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT count(*) FROM quarantine q JOIN run_file r ON r.file_id = q.file_id AND r.status = 'imported' WHERE r.run_id = @runId
+            """, new { runId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<QuarantineRow>(new CommandDefinition(
+            $"""
+            {QuarantineSelect}
+            JOIN run_file r ON r.file_id = q.file_id AND r.status = 'imported'
+            WHERE r.run_id = @runId ORDER BY q.file_id, q.line_no LIMIT @limit
+            """, new { runId, limit }, cancellationToken: cancellationToken));
+        return (rows.ToList(), total);
+    }
+
+    /// <summary>Quarantined lines, newest files first, optionally of one file (by name fragment) or one run.</summary>
+    public async Task<IReadOnlyList<QuarantineRow>> QuarantineAsync(string? fileName, long? runId, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync<QuarantineRow>(
+            $"""
+            {QuarantineSelect}
+            WHERE (@fileName::text IS NULL OR f.source_name ILIKE '%' || @fileName || '%')
+              AND (@runId::bigint IS NULL OR f.run_id = @runId)
+            ORDER BY q.file_id DESC, q.line_no LIMIT @limit
+            """, new { fileName, runId, limit }, cancellationToken);
+
+    private const string QuarantineSelect =
+        """
+        SELECT q.file_id AS FileId, f.source_name AS SourceName, q.line_no AS LineNo, q.reason AS Reason,
+               q.raw_text AS RawText, f.imported_at AS ImportedAt
+        FROM quarantine q JOIN imported_file f ON f.file_id = q.file_id
+        """;
+
+    private static object Window(ReconciliationWindow window) =>
+        new { start = window.DayStart.ToUniversalTime(), end = window.DayEnd.ToUniversalTime() };
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+    }
+}

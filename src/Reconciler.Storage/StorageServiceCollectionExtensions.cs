@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Reconciler.Storage.Migrations;
+using Reconciler.Storage.Reconciliation;
+using Reconciler.Storage.Reporting;
+using Reconciler.Storage.Runs;
+
+namespace Reconciler.Storage;
+
+/// <summary>Registers the database and the stores.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddReconcilerStorage(this IServiceCollection services, StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(_ => CreateDataSource(options));
+        services.AddSingleton(sp => new Migrator(sp.GetRequiredService<NpgsqlDataSource>(), options.Schema));
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<ReportStore>();
+        return services;
+    }
+
+    /// <summary>A data source whose connections work in the configured schema.</summary>
+    public static NpgsqlDataSource CreateDataSource(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        builder.ConnectionStringBuilder.SearchPath = options.Schema;
+        builder.ConnectionStringBuilder.ApplicationName ??= "reconciler";
+        return builder.Build();
+    }
+}
