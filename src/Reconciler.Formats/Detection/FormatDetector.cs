@@ -72,7 +72,7 @@ public sealed class FormatDetector(IEnumerable<IFormatReader> readers)
                     continue;
                 }
 
-                entries.Add(new InputEntry($"{name}!{entryName}", reader, () => OpenEntry(path, entryName)));
+                entries.Add(new InputEntry($"{name}!{entryName}", reader, () => OpenEntry(path, entryName), entryName));
             }
         }
 

@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Reconciler.Formats;
+using Reconciler.Formats.Detection;
+using Reconciler.Storage.Importing;
+
+namespace Reconciler.Jobs.Importing;
+
+/// <summary>
+/// Recognises every file of an inbox first (an unknown file stops the run before anything is written), then imports
+/// each entry in its own transaction: rows by binary COPY, bad lines to quarantine, a file failing its own control
+/// totals rejected whole, the same bytes seen before skipped.
+/// </summary>
+public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector detector, FormatOptions formatOptions, ILogger<InboxImporter> logger)
+{
+    /// <summary>Scans and recognises; throws <see cref="InboxException"/> or <see cref="UnrecognisedFormatException"/>.</summary>
+    public IReadOnlyList<PlannedEntry> Plan(string inbox, string? forcedFormat, out IReadOnlyList<string> skippedEntries)
+    {
+        var planned = new List<PlannedEntry>();
+        var skipped = new List<string>();
+        foreach (var file in InboxScanner.Scan(inbox))
+        {
+            DetectedFile detected;
+            try
+            {
+                detected = detector.Detect(file.FullPath, forcedFormat ?? detector.FormatForcedByFolder(file.RelativePath));
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UnrecognisedFormatException($"{file.FullPath}: damaged archive ({e.Message})", e);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InboxException($"{file.FullPath} cannot be read: {e.Message}", e);
+            }
+
+            var sha = HashFile(file.FullPath);
+            foreach (var entry in detected.Entries)
+            {
+                var name = entry.EntryName.Length == 0 ? file.RelativePath : $"{file.RelativePath}!{entry.EntryName}";
+                planned.Add(new PlannedEntry(entry with { SourceName = name }, sha));
+            }
+
+            skipped.AddRange(detected.SkippedEntries.Select(s => Path.GetDirectoryName(file.RelativePath) is { Length: > 0 } dir ? $"{dir}/{s}" : s));
+        }
+
+        skippedEntries = skipped;
+        return planned;
+    }
+
+    public async Task<ImportedEntry> ImportAsync(PlannedEntry planned, long runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        var entry = planned.Entry;
+        var identity = new FileIdentity(planned.Sha256, entry.EntryName, entry.SourceName, entry.Reader.Format, entry.Reader.Kind);
+        var (import, duplicate) = await EvidenceImport.BeginAsync(dataSource, identity, runId, cancellationToken);
+        if (import is null)
+        {
+            logger.LogInformation("{File}: {Detail}", entry.SourceName, duplicate!.Detail);
+            return new ImportedEntry(entry.SourceName, planned.Sha256, entry.Reader.Format, duplicate!);
+        }
+
+        await using (import)
+        {
+            var context = new ReadContext(entry.SourceName, formatOptions);
+            FileImportOutcome outcome;
+            try
+            {
+                await using (var stream = entry.Open())
+                {
+                    Load(import, entry.Reader.Read(stream, context), cancellationToken);
+                }
+
+                outcome = await import.CommitAsync(Facts(context), cancellationToken);
+            }
+            catch (FileRejectedException e)
+            {
+                var status = e.Kind == RejectionKind.NoBill ? FileImportOutcome.NoBill : FileImportOutcome.Rejected;
+                outcome = await import.RejectAsync(status, Facts(context), e.Message, cancellationToken);
+            }
+            catch (QuarantineOverflowException e)
+            {
+                outcome = await import.RejectAsync(FileImportOutcome.Rejected, Facts(context), e.Message, cancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                outcome = await import.RejectAsync(FileImportOutcome.Rejected, Facts(context), $"{entry.SourceName}: damaged file ({e.Message})", cancellationToken);
+            }
+
+            logger.LogInformation(
+                "{File} ({Format}): {Status}, {Rows} rows, {Quarantined} quarantined{Detail}",
+                entry.SourceName, entry.Reader.Format, outcome.Status, outcome.RowsImported, outcome.RowsQuarantined,
+                outcome.Detail is null ? string.Empty : " — " + outcome.Detail);
+            return new ImportedEntry(entry.SourceName, planned.Sha256, entry.Reader.Format, outcome);
+        }
+    }
+
+    private static void Load(EvidenceImport import, IEnumerable<ParsedRow> rows, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var row in rows)
+        {
+            switch (row)
+            {
+                case OrderRow order:
+                    import.AddOrder(order.LineNumber, order.Order);
+                    break;
+                case SettlementRow settlement:
+                    import.AddSettlement(settlement.LineNumber, settlement.Settlement);
+                    break;
+                case DeliveryRow delivery:
+                    import.AddDelivery(delivery.LineNumber, delivery.Delivery);
+                    break;
+                case QuarantinedRow bad:
+                    import.Quarantine(bad.LineNumber, bad.RawText, bad.Reason);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown row type {row.GetType().Name}.");
+            }
+
+            if (++count % 65_536 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private static FileFacts Facts(ReadContext context) =>
+        new(context.Provider, context.ControlSummary, context.PeriodStart, context.PeriodEnd);
+
+    private static string HashFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

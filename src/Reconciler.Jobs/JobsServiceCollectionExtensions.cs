@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Reconciler.Formats;
+using Reconciler.Formats.Detection;
+using Reconciler.Jobs.Importing;
+using Reconciler.Jobs.Running;
+
+namespace Reconciler.Jobs;
+
+/// <summary>Registers the run orchestration (the readers, the importer, the runner and the report builder).</summary>
+public static class JobsServiceCollectionExtensions
+{
+    public static IServiceCollection AddReconcilerJobs(this IServiceCollection services, ReconcilerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(options.Formats);
+        services.AddSingleton(_ => new FormatDetector(BuiltInReaders.Create(options.Formats)));
+        services.AddSingleton<InboxImporter>();
+        services.AddSingleton<RunReportBuilder>();
+        services.AddSingleton<ReconciliationRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,25 @@
+using Reconciler.Formats;
+
+namespace Reconciler.Jobs;
+
+/// <summary>The settings of section <c>Reconciler</c> (every one documented in appsettings.example.json).</summary>
+public sealed class ReconcilerOptions
+{
+    public const string Section = "Reconciler";
+
+    /// <summary>The zone business dates are counted in (IANA id).</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>The folder files arrive in (subfolders included).</summary>
+    public string Inbox { get; set; } = "inbox";
+
+    /// <summary>The folder under which each run writes <c>&lt;date&gt;/</c> when no <c>--out</c> is given.</summary>
+    public string OutRoot { get; set; } = "out";
+
+    /// <summary>Providers whose settlement file is expected every day; without it their orders wait as pending.</summary>
+    public List<string> ExpectedDailySettlement { get; init; } = ["wechat", "alipay", "unionpay"];
+
+    public MatchingOptions Matching { get; init; } = new();
+
+    public FormatOptions Formats { get; init; } = new();
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Reconciler.Core.Matching;
+using Reconciler.Core.Time;
+using Reconciler.Jobs.Importing;
+using Reconciler.Reports;
+using Reconciler.Reports.Model;
+using Reconciler.Storage.Reconciliation;
+using Reconciler.Storage.Runs;
+using StoredMissing = Reconciler.Storage.Reconciliation.MissingSettlement;
+
+namespace Reconciler.Jobs.Running;
+
+/// <summary>One run of a business date: import what is new in the inbox, match, flag, store, and write the report.</summary>
+public sealed class ReconciliationRunner(
+    InboxImporter importer,
+    RunStore runs,
+    ReconciliationStore reconciliation,
+    RunReportBuilder reportBuilder,
+    ReconcilerOptions options,
+    ILogger<ReconciliationRunner> logger)
+{
+    private readonly BusinessCalendar _calendar = new(options.TimeZone);
+    private readonly MatchingRules _rules = new(options.Matching.ToPolicy());
+
+    public BusinessCalendar Calendar => _calendar;
+
+    /// <summary>Runs the date; throws with a one-line reason when the run cannot complete (the run is then marked failed).</summary>
+    public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        // Recognise every file before anything is written: an unknown file stops the run with nothing half-done.
+        var planned = importer.Plan(request.Inbox, request.ForcedFormat, out var skippedEntries);
+        foreach (var skipped in skippedEntries)
+        {
+            logger.LogInformation("Skipped archive entry {Entry}", skipped);
+        }
+
+        await using var dateLock = await runs.LockDateAsync(request.Date, cancellationToken);
+        var startedAt = DateTimeOffset.UtcNow;
+        var runId = await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
+        try
+        {
+            var seq = 0;
+            foreach (var entry in planned)
+            {
+                var imported = await importer.ImportAsync(entry, runId, cancellationToken);
+                await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
+            }
+
+            var window = new ReconciliationWindow(
+                request.Date, _calendar.StartOf(request.Date), _calendar.EndOf(request.Date), request.AsOf.ToUniversalTime());
+            var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedDailySettlement, cancellationToken);
+            var changes = await MatchAsync(runId, window, missing, cancellationToken);
+            logger.LogInformation(
+                "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
+                runId, request.Date, changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
+
+            var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
+            var outputs = ReportWriter.WriteAll(report, request.OutDir);
+            await runs.CompleteRunAsync(runId, SummaryJson(report), cancellationToken);
+            return new RunResult(runId, report, outputs);
+        }
+        catch (Exception e)
+        {
+            await runs.TryFailRunAsync(runId, e.Message);
+            throw;
+        }
+    }
+
+    private async Task<FindingChanges> MatchAsync(
+        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, CancellationToken cancellationToken)
+    {
+        var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
+        await using var writer = await reconciliation.BeginFindingsAsync(runId, window, cancellationToken);
+        await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken))
+        {
+            var businessDate = _calendar.DateOf(order.CreatedAt);
+            foreach (var finding in _rules.Evaluate(order, window))
+            {
+                writer.Add(finding, businessDate);
+            }
+        }
+
+        await foreach (var payment in reconciliation.ReadOrphanPaymentsAsync(window, cancellationToken))
+        {
+            writer.Add(MatchingRules.EvaluateOrphan(payment), _calendar.DateOf(payment.OccurredAt));
+        }
+
+        foreach (var compensated in await writer.FindCompensatedBreaksAsync(cancellationToken))
+        {
+            writer.Add(CompensatedButResolved(compensated), compensated.BusinessDate);
+        }
+
+        return await writer.CommitAsync(cancellationToken);
+    }
+
+    private static string SummaryJson(RunReport report)
+    {
+        using var buffer = new MemoryStream();
+        SummaryJsonWriter.Write(report, buffer);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static Finding CompensatedButResolved(CompensatedBreak compensated)
+    {
+        var orderNo = compensated.OrderNo ?? compensated.RequestId;
+        var detail = compensated.NowOwed is { } owed
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{compensated.Kind} compensation of {compensated.Amount:0.00} is {compensated.State}, but the break is now worth {owed:0.00}: recover the difference")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{compensated.Kind} compensation of {compensated.Amount:0.00} is {compensated.State}, but the break resolved (late delivery or provider refund): recover it");
+        return new Finding(
+            FindingIdentity.ForOrder(orderNo, FindingKind.CompensatedButResolved),
+            FindingKind.CompensatedButResolved,
+            compensated.OrderNo,
+            compensated.Provider,
+            compensated.ProviderTxnId,
+            compensated.Vendor,
+            ExpectedAmount: null,
+            ChargedAmount: null,
+            DeliveredQuantity: null,
+            OrderedQuantity: null,
+            compensated.Currency,
+            CompensationAction.ManualReview,
+            // Negative: money to get back, not to pay out.
+            CompensationAmount: -(compensated.NowOwed is { } now ? compensated.Amount - now : compensated.Amount),
+            detail);
+    }
+}

@@ -1,0 +1,106 @@
+using Reconciler.Core.Matching;
+using Reconciler.Reports.Model;
+using Reconciler.Storage.Reporting;
+using Reconciler.Storage.Runs;
+using StoredMissing = Reconciler.Storage.Reconciliation.MissingSettlement;
+
+namespace Reconciler.Jobs.Running;
+
+/// <summary>Gathers a run's figures from the database into the report model.</summary>
+public sealed class RunReportBuilder(ReportStore store, RunStore runs, ReconcilerOptions options)
+{
+    /// <summary>The report shows this many quarantined lines; <c>reconciler quarantine list</c> shows them all.</summary>
+    public const int QuarantineShown = 200;
+
+    public async Task<RunReport> BuildAsync(
+        long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
+        IReadOnlyList<StoredMissing> missing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(missing);
+        var files = await store.RunFilesAsync(runId, cancellationToken);
+        var orders = await store.OrderTotalsAsync(window, cancellationToken);
+        var settlements = await store.SettlementTotalsAsync(window, cancellationToken);
+        var vendors = await store.VendorTotalsAsync(window, cancellationToken);
+        var findings = (await store.RunFindingsAsync(runId, cancellationToken)).Select(ToReported).ToList();
+        var (quarantine, quarantinedTotal) = await store.RunQuarantineAsync(runId, QuarantineShown, cancellationToken);
+        var previous = await runs.PreviousRunAsync(runId, request.Date, cancellationToken);
+
+        var current = findings.Where(f => f.Status != "resolved").ToList();
+        return new RunReport(
+            runId,
+            request.Date,
+            request.AsOf,
+            startedAt,
+            DateTimeOffset.UtcNow,
+            options.TimeZone,
+            request.RequestedBy,
+            request.Reason,
+            previous,
+            files.Select(f => new FileReport(f.SourceName, f.Format, f.Provider, f.Status, f.RowsImported, f.RowsQuarantined, f.ControlSummary, f.Detail, f.Sha256)).ToList(),
+            missing.Select(m => new MissingSettlement(m.Provider, m.Date, m.Reason)).ToList(),
+            orders.GroupBy(o => o.Currency, StringComparer.Ordinal)
+                .Select(g => new OrderTotals(g.Key, g.Sum(o => o.Count), g.Sum(o => o.Amount)))
+                .OrderBy(o => o.Currency, StringComparer.Ordinal)
+                .ToList(),
+            Channels(orders, settlements),
+            vendors.Select(v => new VendorTotals(v.Vendor, v.Events, v.DeliveredQuantity, v.Failed, v.InFlight, v.Cost)).ToList(),
+            current.GroupBy(f => f.Finding.Kind)
+                .OrderBy(g => g.Key)
+                .Select(g => new KindTotals(
+                    g.Key.ToName(),
+                    g.Count(),
+                    PerCurrency(g, f => f.ChargedAmount),
+                    PerCurrency(g.Where(f => f.Finding.IsAutomatic), f => f.CompensationAmount)))
+                .ToList(),
+            PerCurrency(current.Where(f => f.Finding.IsAutomatic), f => f.CompensationAmount),
+            current,
+            findings.Where(f => f.Status == "resolved").ToList(),
+            quarantine.Select(q => new QuarantineEntry(q.SourceName, q.LineNo, q.Reason, q.RawText)).ToList(),
+            quarantinedTotal);
+    }
+
+    private static List<ChannelTotals> Channels(IReadOnlyList<OrderTotalsRow> orders, IReadOnlyList<SettlementTotalsRow> settlements)
+    {
+        var keys = orders.Select(o => (Provider: o.Channel ?? string.Empty, o.Currency))
+            .Concat(settlements.Select(s => (s.Provider, s.Currency)))
+            .Distinct()
+            .OrderBy(k => k.Provider, StringComparer.Ordinal)
+            .ThenBy(k => k.Currency, StringComparer.Ordinal);
+        return keys.Select(k =>
+        {
+            var s = settlements.FirstOrDefault(x => x.Provider == k.Provider && x.Currency == k.Currency);
+            var o = orders.Where(x => x.Channel == k.Provider && x.Currency == k.Currency).ToList();
+            return new ChannelTotals(
+                k.Provider, k.Currency, s?.Payments ?? 0, s?.PaymentGross ?? 0, s?.Refunds ?? 0, s?.RefundAmount ?? 0,
+                s?.Chargebacks ?? 0, s?.ChargebackAmount ?? 0, s?.Fees ?? 0, o.Sum(x => x.Count), o.Sum(x => x.Amount));
+        }).ToList();
+    }
+
+    private static List<CurrencyAmount> PerCurrency(IEnumerable<ReportedFinding> findings, Func<Finding, decimal?> amount) =>
+        findings.Where(f => amount(f.Finding) is not null)
+            .GroupBy(f => f.Finding.Currency ?? string.Empty, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CurrencyAmount(g.Key, g.Sum(f => amount(f.Finding)!.Value)))
+            .ToList();
+
+    private static ReportedFinding ToReported(RunFindingRow row) =>
+        new(
+            new Finding(
+                row.FindingId,
+                FindingKindNames.Parse(row.Kind),
+                row.OrderNo,
+                row.Provider,
+                row.ProviderTxnId,
+                row.Vendor,
+                row.ExpectedAmount,
+                row.ChargedAmount,
+                row.DeliveredQuantity,
+                row.OrderedQuantity,
+                row.Currency,
+                CompensationActionNames.Parse(row.CompensationAction),
+                row.CompensationAmount,
+                row.Detail),
+            row.Change,
+            DateOnly.FromDateTime(row.BusinessDate));
+}
