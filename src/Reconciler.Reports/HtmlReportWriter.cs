@@ -110,8 +110,9 @@ public static class HtmlReportWriter
         }
 
         var findings = report.Findings.Count;
-        w.WriteLine("<li>" + N(findings) + (findings == 1 ? " finding" : " findings") + " open after this run ("
-            + N(Count(report.Findings, ReportStatus.New)) + " new, " + N(report.Resolved.Count) + " resolved since the previous run).</li>");
+        w.WriteLine("<li>" + N(findings) + (findings == 1 ? " finding" : " findings") + " in this run ("
+            + N(Count(report.Findings, ReportStatus.New)) + " new, " + N(Count(report.Findings, ReportStatus.Open)) + " still open); "
+            + N(report.Resolved.Count) + " resolved since the previous run.</li>");
         foreach (var kind in report.Kinds.Where(k => k.Count > 0))
         {
             w.WriteLine("<li>" + E(Labels.Kind(kind.Kind)) + ": " + N(kind.Count)
