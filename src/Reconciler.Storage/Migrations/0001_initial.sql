@@ -86,6 +86,7 @@ CREATE TABLE settlement_line (
 );
 CREATE INDEX settlement_line_order_no ON settlement_line (order_no);
 CREATE INDEX settlement_line_occurred_at ON settlement_line (occurred_at);
+CREATE INDEX settlement_line_txn ON settlement_line (provider_txn_id) WHERE entry_type = 'payment';
 
 CREATE TABLE delivery_event (
     file_id          bigint      NOT NULL REFERENCES imported_file,

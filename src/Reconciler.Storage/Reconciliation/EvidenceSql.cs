@@ -23,11 +23,21 @@ internal static class EvidenceSql
         WITH {Scope},
         money AS (
             -- The same provider line in two files (an ALL and a REFUND bill, a re-download) is one line.
-            SELECT DISTINCT ON (s.provider, s.entry_type, s.entry_ref)
-                   s.order_no, s.provider, s.entry_type, s.provider_txn_id, s.gross, s.occurred_at
-            FROM settlement_line s JOIN scope USING (order_no)
-            WHERE s.entry_type IN ('payment', 'refund', 'chargeback', 'chargeback_reversal')
-            ORDER BY s.provider, s.entry_type, s.entry_ref, s.file_id, s.line_no
+            SELECT DISTINCT ON (provider, entry_type, entry_ref) order_no, provider, entry_type, provider_txn_id, gross, occurred_at
+            FROM (
+                SELECT s.order_no, s.provider, s.entry_type, s.entry_ref, s.provider_txn_id, s.gross, s.occurred_at, s.file_id, s.line_no
+                FROM settlement_line s JOIN scope USING (order_no)
+                WHERE s.entry_type IN ('payment', 'refund', 'chargeback', 'chargeback_reversal')
+                UNION ALL
+                -- A refund or chargeback may name only the payment it reverses (UnionPay S30 carries its own
+                -- order number and the purchase's 查询流水号): it belongs to that payment's order.
+                SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at, r.file_id, r.line_no
+                FROM settlement_line r
+                JOIN settlement_line p ON p.provider = r.provider AND p.provider_txn_id = r.provider_txn_id AND p.entry_type = 'payment'
+                JOIN scope ON scope.order_no = p.order_no
+                WHERE r.entry_type IN ('refund', 'chargeback', 'chargeback_reversal') AND r.order_no IS DISTINCT FROM p.order_no
+            ) line
+            ORDER BY provider, entry_type, entry_ref, file_id, line_no
         ),
         paid AS (
             SELECT order_no,
