@@ -65,14 +65,9 @@ internal static partial class FieldParsing
     public static DateTimeOffset OffsetTime(string field, string value)
     {
         Required(field, value);
-        if (DateTimeOffset.TryParseExact(
-                value,
-                s_offsetFormats,
-                CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal,
-                out var time))
+        if (TryOffsetTime(value, out var time))
         {
-            return time.ToUniversalTime();
+            return time;
         }
 
         if (WithoutOffset().IsMatch(value))
@@ -82,6 +77,14 @@ internal static partial class FieldParsing
         }
 
         throw new FormatException($"field {field}: '{value}' is not an ISO 8601 time with offset");
+    }
+
+    public static bool TryOffsetTime(string value, out DateTimeOffset time)
+    {
+        var parsed = DateTimeOffset.TryParseExact(
+            value, s_offsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
+        time = time.ToUniversalTime();
+        return parsed;
     }
 
     public static DateTimeOffset? OptionalOffsetTime(string field, string value) =>
