@@ -88,7 +88,7 @@ public sealed class AdyenSettlementReader : IFormatReader
             }
 
             var cells = record.Fields;
-            if (cells.Length < header.Count)
+            if (cells.Length != header.Count)
             {
                 throw new RowFormatException(string.Empty, $"has {cells.Length} cells where the header has {header.Count}");
             }

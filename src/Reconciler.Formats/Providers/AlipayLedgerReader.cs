@@ -140,9 +140,9 @@ public sealed class AlipayLedgerReader : IFormatReader
     {
         try
         {
-            if (cells.Length < header.Count)
+            if (cells.Length != header.Count)
             {
-                throw new RowFormatException(string.Empty, $"has {cells.Length} cells where the header has {header.Count}");
+                throw new RowFormatException(string.Empty, $"has {cells.Length} cells where the header has {header.Count}; a comma inside a cell shifts the columns");
             }
 
             var ledgerId = ProviderParsing.Required(LedgerIdColumn, header.Cell(cells, LedgerIdColumn));

@@ -118,9 +118,9 @@ public sealed class AlipayTradeReader : IFormatReader
 
         try
         {
-            if (cells.Length < header.Count)
+            if (cells.Length != header.Count)
             {
-                throw new RowFormatException(string.Empty, $"has {cells.Length} cells where the header has {header.Count}");
+                throw new RowFormatException(string.Empty, $"has {cells.Length} cells where the header has {header.Count}; a comma inside a cell shifts the columns");
             }
 
             var received = ProviderParsing.Amount(ReceivedColumn, header.Cell(cells, ReceivedColumn));

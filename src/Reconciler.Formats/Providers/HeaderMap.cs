@@ -7,13 +7,15 @@ internal sealed class HeaderMap
 
     public HeaderMap(IReadOnlyList<string> header)
     {
+        Count = header.Count;
         for (var i = 0; i < header.Count; i++)
         {
             _columns.TryAdd(ProviderParsing.Clean(header[i]).TrimStart('\uFEFF'), i);
         }
     }
 
-    public int Count => _columns.Count;
+    /// <summary>The number of cells of the header row; every data row must have as many.</summary>
+    public int Count { get; }
 
     public bool Has(string name) => _columns.ContainsKey(name);
 

@@ -78,7 +78,7 @@ internal static class StripeReportCore
             }
 
             var cells = record.Fields;
-            if (cells.Length < header.Count)
+            if (cells.Length != header.Count)
             {
                 throw new RowFormatException(string.Empty, $"has {cells.Length} cells where the header has {header.Count}");
             }

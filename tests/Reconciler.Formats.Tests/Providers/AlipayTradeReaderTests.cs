@@ -105,6 +105,21 @@ public class AlipayTradeReaderTests
     }
 
     [Fact]
+    public void Read_QuarantinesRow_WhenCommaInProductNameShiftsTheColumns()
+    {
+        var text = TextEncodings.Gbk.GetString(File.ReadAllBytes(ProviderFixtures.PathOf("alipay_trade_with_refund.csv")))
+            .Replace("原神创世结晶6480", "原神,创世结晶6480", StringComparison.Ordinal);
+        using var stream = new MemoryStream(TextEncodings.Gbk.GetBytes(text));
+
+        var outcome = ProviderFixtures.Read(new AlipayTradeReader(), stream, "shifted.csv");
+
+        var bad = outcome.Quarantined.Should().ContainSingle().Subject;
+        bad.LineNumber.Should().Be(7);
+        bad.Reason.Should().StartWith("shifted.csv line 7: has 26 cells where the header has 25");
+        outcome.Rejection.Should().NotBeNull("the footer's sum cannot be verified without the shifted row");
+    }
+
+    [Fact]
     public void Recognises_IsFalse_WhenFileIsTheSummary()
     {
         const string summary = "#支付宝业务汇总查询\r\n#账号：[20881234567890120156]\r\n门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）\r\n合计,,17,0,3151.90,3151.90\r\n";
