@@ -1,0 +1,44 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace Reconciler.Formats.Providers;
+
+/// <summary>One RFC 4180 record with the physical line it starts on, its raw text, and any quoting fault CsvHelper found.</summary>
+internal sealed record CsvRecord(long Line, string[] Fields, string RawText, string? Malformed);
+
+/// <summary>Streams the records of a UTF-8 RFC 4180 file with CsvHelper, keeping physical line numbers.</summary>
+internal static class CsvRecords
+{
+    public static IEnumerable<CsvRecord> Read(Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        string? malformed = null;
+        var options = new CsvReaderOptions
+        {
+            HasHeader = false,
+            Separator = ',',
+            Mode = CsvMode.Rfc4180,
+            SkipEmptyLines = true,
+            TrackLineNumbers = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            MalformedData = CsvMalformedDataHandling.Recover,
+            OnMalformedRecord = record => malformed ??= record.Reason.ToString(),
+            Encoding = TextEncodings.Utf8,
+            FormatProvider = CultureInfo.InvariantCulture,
+        };
+        using var reader = CsvReader.Create(content, options, true);
+        while (reader.Read())
+        {
+            var raw = TextEncodings.Utf8.GetString(reader.RawRecord).TrimEnd('\r', '\n');
+            yield return new CsvRecord(reader.LineNumber, reader.Current.ToArray(), raw, malformed);
+            malformed = null;
+        }
+    }
+
+    /// <summary>The cells of the first line of a sample, for recognising a file by its header.</summary>
+    public static IReadOnlyList<string> HeaderOf(FileSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return [.. sample.FirstUtf8Line.Split(',').Select(cell => cell.Trim().Trim('"').Trim())];
+    }
+}
