@@ -15,6 +15,7 @@ public static class BuiltInReaders
         [
             new OrdersCsvReader(),
             new WeChatBillReader(),
+            .. ProviderReaders.Create(options),
             new VendorCsvReader(),
             new FuluJsonlReader(),
         ];

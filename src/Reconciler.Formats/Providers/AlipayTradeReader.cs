@@ -148,7 +148,8 @@ public sealed class AlipayTradeReader : IFormatReader
                 entryRef,
                 ProviderParsing.NullIfEmpty(header.Cell(cells, OrderNoColumn)),
                 Math.Abs(received),
-                Math.Abs(fee),
+                // 服务费 is signed from the balance's side (−0.04 taken); Fee is what the line costs the merchant.
+                -fee,
                 Math.Abs(received + fee),
                 AlipayFileLines.Currency,
                 occurredAt,

@@ -111,7 +111,7 @@ internal static class StripeReportCore
                 entryRef,
                 ProviderParsing.NullIfEmpty(header.Cell(cells, metadataColumn)),
                 Math.Abs(gross),
-                Math.Abs(fee),
+                fee,
                 Math.Abs(net),
                 currency,
                 new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Unspecified), TimeSpan.Zero),

@@ -17,6 +17,9 @@ public sealed class FormatDetectorTests : IDisposable
     [InlineData("providers/wechat/1900000109_20261118_all (1).csv", "wechat-bill")]
     [InlineData("vendors/carrier_delivery_20261118.csv", "vendor-csv")]
     [InlineData("vendors/fulu_orders_20261118.jsonl", "fulu-jsonl")]
+    [InlineData("providers/intl/settlement_detail_report_batch_412.csv", "adyen-settlement")]
+    [InlineData("providers/intl/payout_reconciliation_2026-11-18.csv", "stripe-payout")]
+    [InlineData("providers/alipay/20881234567890120156_20261118.csv.zip", "alipay-trade")]
     public void Detect_PicksTheRightReader_ForEachExampleFile(string file, string format)
     {
         var detected = _detector.Detect(TestFiles.PathOf($"{TestFiles.ExampleDay}/{file}"));
@@ -55,17 +58,17 @@ public sealed class FormatDetectorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("providers/intl/settlement_detail_report_batch_412.csv")]
-    [InlineData("providers/intl/payout_reconciliation_2026-11-18.csv")]
-    [InlineData("providers/alipay/20881234567890120156_20261118.csv.zip")]
-    public void Detect_RefusesNamingTheFileAndTheFormatsTried_WhenNoReaderOfOursKnowsTheFile(string file)
+    [InlineData("notes.txt", "Dear finance team,\nthe bills are late today.\n")]
+    [InlineData("export.csv", "id,name,price\n1,card,6.00\n")]
+    public void Detect_RefusesNamingTheFileAndTheFormatsTried_WhenNoReaderOfOursKnowsTheFile(string name, string content)
     {
-        var path = TestFiles.PathOf($"{TestFiles.ExampleDay}/{file}");
+        var path = Path.Combine(_temp, name);
+        File.WriteAllText(path, content);
 
         var detect = () => _detector.Detect(path);
 
         detect.Should().Throw<UnrecognisedFormatException>()
-            .WithMessage($"{path}: format not recognised from its content; tried orders, wechat-bill, vendor-csv, fulu-jsonl.*");
+            .WithMessage($"{path}: format not recognised from its content; tried orders, wechat-bill, alipay-trade, alipay-ledger, stripe-payout, stripe-balance, adyen-settlement, unionpay-zm, vendor-csv, fulu-jsonl.*");
     }
 
     [Fact]
@@ -85,7 +88,9 @@ public sealed class FormatDetectorTests : IDisposable
         var path = Path.Combine(_temp, "acme.csv");
         File.WriteAllText(path, "id,ref,account,state\nA1,KM1,1,success\n");
 
-        detector.Readers.Select(r => r.Format).Should().Equal("orders", "wechat-bill", "vendor-csv", "fulu-jsonl", "vendor-acme");
+        detector.Readers.Select(r => r.Format).Should().Equal(
+            "orders", "wechat-bill", "alipay-trade", "alipay-ledger", "stripe-payout", "stripe-balance", "adyen-settlement",
+            "unionpay-zm", "vendor-csv", "fulu-jsonl", "vendor-acme");
         detector.Detect(path).Entries.Single().Reader.Format.Should().Be("vendor-acme");
     }
 }
