@@ -17,7 +17,7 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(EvidenceSql.OrderEvidence, connection) { CommandTimeout = 0 };
         AddWindow(command, window);
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var channel = reader.GetString(7);
