@@ -37,6 +37,12 @@ public sealed class MatchingRules(MatchingPolicy policy)
                 Invariant($"charged {order.PaymentGross:0.00}, order says {order.Amount:0.00}")));
         }
 
+        if (order.WrongAccountQuantity > 0)
+        {
+            findings.Add(Make(order, FindingKind.DeliveredWrongAccount, CompensationAction.ManualReview, null,
+                Invariant($"{order.WrongAccountQuantity} of {order.Quantity} delivered to another account than {order.OrderNo}'s target")));
+        }
+
         var remaining = net - duplicateRefund;
         if (remaining > 0)
         {
@@ -75,12 +81,6 @@ public sealed class MatchingRules(MatchingPolicy policy)
 
     private void EvaluateCharged(OrderEvidence order, ReconciliationWindow window, decimal remaining, List<Finding> findings)
     {
-        if (order.WrongAccountQuantity > 0)
-        {
-            findings.Add(Make(order, FindingKind.DeliveredWrongAccount, CompensationAction.ManualReview, null,
-                Invariant($"{order.WrongAccountQuantity} of {order.Quantity} delivered to another account than {order.OrderNo}'s target")));
-        }
-
         var undelivered = order.DeliveredQuantity == 0 && order.WrongAccountQuantity == 0;
         var partial = order.DeliveredQuantity > 0 && order.DeliveredQuantity < order.Quantity;
         if (!undelivered && !partial)

@@ -22,13 +22,17 @@ public sealed class BusinessCalendar
 
     public DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
 
-    /// <summary>Reads a wall-clock time of <paramref name="zone"/> as a UTC instant (an ambiguous time takes the standard offset).</summary>
+    /// <summary>
+    /// Reads a wall-clock time of <paramref name="zone"/> as a UTC instant. A time skipped by a clock change is read
+    /// with the offset before the change (02:30 on a spring-forward night is 03:30 summer time); a repeated time takes
+    /// the standard offset.
+    /// </summary>
     public static DateTimeOffset ToInstant(DateTime wallClock, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
         var unspecified = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
         var offset = zone.IsInvalidTime(unspecified)
-            ? zone.GetUtcOffset(unspecified.AddHours(1))
+            ? zone.GetUtcOffset(unspecified.AddHours(-1))
             : zone.GetUtcOffset(unspecified);
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
     }

@@ -69,12 +69,12 @@ public class BusinessCalendarTests
     }
 
     [Fact]
-    public void ToInstant_ReadsTheWallClockWithTheSummerOffset_WhenTheTimeFallsInTheSpringForwardGap()
+    public void ToInstant_ReadsTheTimeWithTheOffsetBeforeTheGap_WhenTheTimeFallsInTheSpringForwardGap()
     {
-        // 02:30 does not exist in Amsterdam on 2026-03-29; the code reads it with the offset after the gap (+02:00).
+        // 02:30 does not exist in Amsterdam on 2026-03-29; read with the offset before the gap (+01:00) it is 03:30 CEST.
         var act = () => BusinessCalendar.ToInstant(new DateTime(2026, 3, 29, 2, 30, 0), Amsterdam.Zone);
 
-        act.Should().NotThrow().Which.Should().Be(Utc(2026, 3, 29, 0, 30));
+        act.Should().NotThrow().Which.Should().Be(Utc(2026, 3, 29, 1, 30));
     }
 
     [Fact]
