@@ -69,8 +69,9 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The expected providers without an accepted settlement file for the date: a file counts when its declared
-    /// period covers the date or it holds lines of the date; a "no bill" answer for the date counts as a quiet day.
+    /// The expected providers that have orders on the date but no accepted settlement file for it: a file counts when
+    /// its declared period covers the date or it holds lines of the date; a "no bill" answer counts as a quiet day.
+    /// A provider with no orders that day has nothing to settle, so its silence is not reported.
     /// </summary>
     public async Task<IReadOnlyList<MissingSettlement>> FindMissingSettlementsAsync(
         long runId, ReconciliationWindow window, IReadOnlyCollection<string> expectedProviders, CancellationToken cancellationToken)
@@ -84,6 +85,11 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var parameters = new { runId, date = window.Date, start = window.DayStart, end = window.DayEnd, providers = expectedProviders.ToArray() };
+        var used = (await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT DISTINCT pay_channel FROM platform_order
+            WHERE created_at >= @start AND created_at < @end AND pay_channel = ANY(@providers)
+            """, parameters, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
         var covered = (await connection.QueryAsync<string>(new CommandDefinition(
             """
             SELECT DISTINCT f.provider FROM imported_file f
@@ -101,7 +107,7 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
             GROUP BY f.provider
             """, parameters, cancellationToken: cancellationToken))).ToDictionary(r => r.Provider, r => r.Reason, StringComparer.Ordinal);
         return expectedProviders
-            .Where(p => !covered.Contains(p))
+            .Where(p => used.Contains(p) && !covered.Contains(p))
             .Order(StringComparer.Ordinal)
             .Select(p => new MissingSettlement(p, window.Date, rejected.TryGetValue(p, out var why) ? "rejected: " + why : "no file arrived"))
             .ToList();
