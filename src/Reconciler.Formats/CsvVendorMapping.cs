@@ -43,9 +43,20 @@ public sealed class CsvVendorMapping
     /// <summary>The zone of times without an offset (IANA id).</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
-    public List<string> SuccessValues { get; init; } = ["success"];
+    // Null by default: the configuration binder adds to a list it finds, so a default list could never be replaced.
 
-    public List<string> FailedValues { get; init; } = ["failed"];
+    /// <summary>Status values meaning delivered (default <c>success</c>).</summary>
+    public List<string>? SuccessValues { get; set; }
 
-    public List<string> ProcessingValues { get; init; } = ["processing"];
+    /// <summary>Status values meaning finally failed (default <c>failed</c>).</summary>
+    public List<string>? FailedValues { get; set; }
+
+    /// <summary>Status values meaning not finished yet (default <c>processing</c>).</summary>
+    public List<string>? ProcessingValues { get; set; }
+
+    public IReadOnlyList<string> SuccessValuesOrDefault => SuccessValues is { Count: > 0 } values ? values : ["success"];
+
+    public IReadOnlyList<string> FailedValuesOrDefault => FailedValues is { Count: > 0 } values ? values : ["failed"];
+
+    public IReadOnlyList<string> ProcessingValuesOrDefault => ProcessingValues is { Count: > 0 } values ? values : ["processing"];
 }

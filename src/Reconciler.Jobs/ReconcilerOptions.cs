@@ -16,8 +16,17 @@ public sealed class ReconcilerOptions
     /// <summary>The folder under which each run writes <c>&lt;date&gt;/</c> when no <c>--out</c> is given.</summary>
     public string OutRoot { get; set; } = "out";
 
-    /// <summary>Providers whose settlement file is expected every day; without it their orders wait as pending.</summary>
-    public List<string> ExpectedDailySettlement { get; init; } = ["wechat", "alipay", "unionpay"];
+    /// <summary>
+    /// Providers whose settlement file is expected every day, comma-separated (empty: none); without it their orders
+    /// wait as pending. A string, not a list, so configuration replaces the default instead of adding to it.
+    /// </summary>
+    public string ExpectedDailySettlement { get; set; } = "wechat,alipay,unionpay";
+
+    public IReadOnlyList<string> ExpectedProviders =>
+        ExpectedDailySettlement.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.ToLowerInvariant())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     public MatchingOptions Matching { get; init; } = new();
 

@@ -95,21 +95,21 @@ public sealed class MappedVendorCsvReader : IFormatReader
         var m = _mapping;
         var statusText = csv.Get(m.StatusColumn);
         DeliveryStatus status;
-        if (m.SuccessValues.Contains(statusText, StringComparer.OrdinalIgnoreCase))
+        if (m.SuccessValuesOrDefault.Contains(statusText, StringComparer.OrdinalIgnoreCase))
         {
             status = DeliveryStatus.Success;
         }
-        else if (m.FailedValues.Contains(statusText, StringComparer.OrdinalIgnoreCase))
+        else if (m.FailedValuesOrDefault.Contains(statusText, StringComparer.OrdinalIgnoreCase))
         {
             status = DeliveryStatus.Failed;
         }
-        else if (m.ProcessingValues.Contains(statusText, StringComparer.OrdinalIgnoreCase))
+        else if (m.ProcessingValuesOrDefault.Contains(statusText, StringComparer.OrdinalIgnoreCase))
         {
             status = DeliveryStatus.Processing;
         }
         else
         {
-            var known = m.SuccessValues.Concat(m.FailedValues).Concat(m.ProcessingValues);
+            var known = m.SuccessValuesOrDefault.Concat(m.FailedValuesOrDefault).Concat(m.ProcessingValuesOrDefault);
             throw new FormatException($"field {m.StatusColumn}: '{statusText}' is not one of {string.Join(", ", known)}");
         }
 

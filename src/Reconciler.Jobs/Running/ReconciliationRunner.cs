@@ -50,7 +50,7 @@ public sealed class ReconciliationRunner(
 
             var window = new ReconciliationWindow(
                 request.Date, _calendar.StartOf(request.Date), _calendar.EndOf(request.Date), request.AsOf.ToUniversalTime());
-            var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedDailySettlement, cancellationToken);
+            var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
             var changes = await MatchAsync(runId, window, missing, cancellationToken);
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Reconciler.Core.Matching;
+using Reconciler.Testing;
+
+namespace Reconciler.Jobs.Tests;
+
+public sealed class ReconcilerOptionsTests
+{
+    [Fact]
+    public void Bind_ReadsEverySettingOfTheExampleFile()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoPaths.Root, "appsettings.example.json")).Build();
+
+        var options = configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>()!;
+
+        options.TimeZone.Should().Be("Asia/Shanghai");
+        options.ExpectedProviders.Should().Equal("wechat", "alipay", "unionpay");
+        options.Matching.HoldLimit.Should().Be(TimeSpan.FromHours(24));
+        options.Matching.DeliverySlaByProductType["gift_card"].Should().Be(TimeSpan.FromMinutes(30));
+        options.Formats.NormaliseChannel("WXPAY").Should().Be("wechat");
+        var mapping = options.Formats.VendorMappings.Should().ContainSingle().Subject;
+        mapping.SuccessValuesOrDefault.Should().Equal("OK", "DELIVERED");
+        mapping.FinishedAtFormat.Should().Be("yyyy-MM-dd HH:mm:ss");
+    }
+
+    [Fact]
+    public void Bind_ReplacesTheDefaults_WhenAnOperatorNarrowsThem()
+    {
+        var json = """
+            { "Reconciler": {
+                "ExpectedDailySettlement": "wechat",
+                "Matching": { "DeliverySla": "00:45:00", "RedeliverProductTypes": [ "membership" ] },
+                "Formats": { "VendorMappings": [ { "Format": "vendor-x", "SuccessValues": [ "成功" ] } ] } } }
+            """;
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
+
+        var options = configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>()!;
+
+        options.ExpectedProviders.Should().Equal("wechat");
+        var policy = options.Matching.ToPolicy();
+        policy.DeliverySlaFor("game_card").Should().Be(TimeSpan.FromMinutes(45));
+        policy.UndeliveredActionFor("membership").Should().Be(CompensationAction.Redeliver);
+        policy.UndeliveredActionFor("game_card").Should().Be(CompensationAction.Refund);
+        var mapping = options.Formats.VendorMappings.Single();
+        mapping.SuccessValuesOrDefault.Should().Equal("成功");
+        mapping.FailedValuesOrDefault.Should().Equal("failed");
+    }
+
+    [Fact]
+    public void ExpectedProviders_IsEmpty_WhenTheSettingIsEmpty()
+    {
+        new ReconcilerOptions { ExpectedDailySettlement = "" }.ExpectedProviders.Should().BeEmpty();
+    }
+}
