@@ -30,7 +30,7 @@ internal static class QuarantineCommand
                     table.AddRow(Markup.Escape(row.SourceName), row.LineNo.ToString(CultureInfo.InvariantCulture), Markup.Escape(row.Reason), Markup.Escape(row.RawText));
                 }
 
-                AnsiConsole.Write(table);
+                CliConsole.Create().Write(table);
                 Console.WriteLine($"{rows.Count} quarantined line(s)");
                 return ExitCodes.Ok;
             }, () => AppServices.DescribeDatabase(services));

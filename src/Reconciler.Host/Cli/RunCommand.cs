@@ -56,7 +56,7 @@ internal static class RunCommand
     private static void Print(RunResult result)
     {
         var report = result.Report;
-        var console = AnsiConsole.Console;
+        var console = CliConsole.Create();
         console.MarkupLine(CultureInfo.InvariantCulture, "[bold]Run {0}[/] for {1:yyyy-MM-dd}, as of {2:yyyy-MM-dd HH:mm:ss} UTC", result.RunId, report.BusinessDate, report.AsOf.UtcDateTime);
 
         var files = new Table().AddColumns("File", "Format", "Status", "Rows", "Quarantined", "Detail");
