@@ -34,6 +34,13 @@ else
   owner="$(id -un)"
 fi
 
+# A server already answering on the port (another checkout's cluster, a developer's own) is used as it is.
+if "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$port" 2>/dev/null; then
+  already_running=1
+else
+  already_running=0
+fi
+
 data="${RECONCILER_PGDATA:-}"
 if [ -z "$data" ]; then
   data="$repo/.pg/data"
@@ -43,7 +50,7 @@ if [ -z "$data" ]; then
 fi
 run_dir="$(dirname "$data")/run"
 
-if [ ! -s "$data/PG_VERSION" ]; then
+if [ "$already_running" -eq 0 ] && [ ! -s "$data/PG_VERSION" ]; then
   log "creating a local cluster in $data"
   mkdir -p "$data" "$run_dir"
   [ "$(id -u)" -eq 0 ] && chown -R "$owner" "$(dirname "$data")"
@@ -63,7 +70,7 @@ max_connections = 200
 CONF
 fi
 
-if ! as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+if [ "$already_running" -eq 0 ] && ! as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
   log "starting PostgreSQL on 127.0.0.1:$port"
   mkdir -p "$run_dir"; [ "$(id -u)" -eq 0 ] && chown "$owner" "$run_dir"
   as_pg "$pgbin/pg_ctl" -D "$data" -l "$(dirname "$data")/postgresql.log" -w -t 60 start >/dev/null
