@@ -16,6 +16,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton(options.Formats);
         services.AddSingleton(_ => new FormatDetector(BuiltInReaders.Create(options.Formats)));
         services.AddSingleton<InboxImporter>();
+        services.AddSingleton<PlatformDatabaseOrders>();
         services.AddSingleton<RunReportBuilder>();
         services.AddSingleton<ReconciliationRunner>();
         return services;

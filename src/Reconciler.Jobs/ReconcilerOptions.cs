@@ -30,5 +30,7 @@ public sealed class ReconcilerOptions
 
     public MatchingOptions Matching { get; init; } = new();
 
+    public PlatformDatabaseOptions PlatformDatabase { get; init; } = new();
+
     public FormatOptions Formats { get; init; } = new();
 }

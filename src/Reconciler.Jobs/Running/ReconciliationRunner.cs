@@ -14,6 +14,7 @@ namespace Reconciler.Jobs.Running;
 /// <summary>One run of a business date: import what is new in the inbox, match, flag, store, and write the report.</summary>
 public sealed class ReconciliationRunner(
     InboxImporter importer,
+    PlatformDatabaseOrders platformOrders,
     RunStore runs,
     ReconciliationStore reconciliation,
     RunReportBuilder reportBuilder,
@@ -41,15 +42,21 @@ public sealed class ReconciliationRunner(
         var runId = await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
         try
         {
+            var window = new ReconciliationWindow(
+                request.Date, _calendar.StartOf(request.Date), _calendar.EndOf(request.Date), request.AsOf.ToUniversalTime());
             var seq = 0;
+            if (platformOrders.Enabled)
+            {
+                var imported = await platformOrders.ImportAsync(window, runId, cancellationToken);
+                await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
+            }
+
             foreach (var entry in planned)
             {
                 var imported = await importer.ImportAsync(entry, runId, cancellationToken);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
             }
 
-            var window = new ReconciliationWindow(
-                request.Date, _calendar.StartOf(request.Date), _calendar.EndOf(request.Date), request.AsOf.ToUniversalTime());
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
             var changes = await MatchAsync(runId, window, missing, cancellationToken);
             logger.LogInformation(

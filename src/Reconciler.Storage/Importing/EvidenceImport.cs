@@ -158,9 +158,26 @@ public sealed class EvidenceImport : IAsyncDisposable
         _quarantined.Add((line, rawText.Replace('\0', '\uFFFD'), reason.Replace('\0', '\uFFFD')));
     }
 
-    public async Task<FileImportOutcome> CommitAsync(FileFacts facts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the file's rows visible. <paramref name="contentSha256"/> identifies a source whose identity is known only
+    /// once read (rows from the platform's database): the same content imported before makes this import a no-op.
+    /// </summary>
+    public async Task<FileImportOutcome> CommitAsync(FileFacts facts, CancellationToken cancellationToken, string? contentSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(facts);
+        if (contentSha256 is not null)
+        {
+            var earlier = await _connection.QuerySingleOrDefaultAsync<(long FileId, string SourceName)?>(new CommandDefinition(
+                "SELECT file_id, source_name FROM imported_file WHERE sha256 = @contentSha256 AND entry_name = @EntryName",
+                new { contentSha256, _identity.EntryName }, _transaction, cancellationToken: cancellationToken));
+            if (earlier is { } same)
+            {
+                await DiscardAsync(cancellationToken);
+                return new FileImportOutcome(FileImportOutcome.Duplicate, same.FileId, 0, 0,
+                    string.Create(CultureInfo.InvariantCulture, $"same rows as {same.SourceName} (file {same.FileId}); skipped"));
+            }
+        }
+
         if (_copy is not null)
         {
             await _copy.CompleteAsync(cancellationToken);
@@ -192,11 +209,11 @@ public sealed class EvidenceImport : IAsyncDisposable
         await _connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE imported_file
-            SET status = 'imported', provider = @Provider, rows_imported = @rows, rows_quarantined = @quarantined,
+            SET status = 'imported', sha256 = coalesce(@contentSha256, sha256), provider = @Provider, rows_imported = @rows, rows_quarantined = @quarantined,
                 control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd
             WHERE file_id = @FileId
             """,
-            new { facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd, FileId },
+            new { contentSha256, facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd, FileId },
             _transaction, cancellationToken: cancellationToken));
         await _transaction.CommitAsync(cancellationToken);
         _finished = true;
@@ -212,14 +229,7 @@ public sealed class EvidenceImport : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(status), status, "A file is rejected or has no bill.");
         }
 
-        if (_copy is not null)
-        {
-            // Disposing an uncompleted binary import cancels the COPY.
-            await _copy.DisposeAsync();
-            _copy = null;
-        }
-
-        await _transaction.RollbackAsync(cancellationToken);
+        await DiscardAsync(cancellationToken);
         var fileId = await _connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO imported_file (sha256, entry_name, source_name, format, kind, provider, status, control_summary, detail, period_start, period_end, run_id)
@@ -235,6 +245,19 @@ public sealed class EvidenceImport : IAsyncDisposable
             cancellationToken: cancellationToken));
         _finished = true;
         return new FileImportOutcome(status, fileId, 0, 0, reason);
+    }
+
+    private async Task DiscardAsync(CancellationToken cancellationToken)
+    {
+        if (_copy is not null)
+        {
+            // Disposing an uncompleted binary import cancels the COPY.
+            await _copy.DisposeAsync();
+            _copy = null;
+        }
+
+        await _transaction.RollbackAsync(cancellationToken);
+        _finished = true;
     }
 
     public async ValueTask DisposeAsync()
