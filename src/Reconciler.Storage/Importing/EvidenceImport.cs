@@ -86,8 +86,9 @@ public sealed class EvidenceImport : IAsyncDisposable
         var copy = Copy(EvidenceKind.Orders);
         copy.StartRow();
         copy.Write(order.OrderNo, NpgsqlDbType.Text);
-        copy.Write(order.CreatedAt, NpgsqlDbType.TimestampTz);
-        WriteNullable(copy, order.PaidAt);
+        // Npgsql writes only offset-0 DateTimeOffsets to timestamptz (any other offset breaks the COPY and the connection).
+        copy.Write(order.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        WriteNullable(copy, order.PaidAt?.ToUniversalTime());
         copy.Write(order.CustomerId, NpgsqlDbType.Text);
         copy.Write(order.MerchantId, NpgsqlDbType.Text);
         copy.Write(order.ProductType, NpgsqlDbType.Text);
@@ -120,7 +121,7 @@ public sealed class EvidenceImport : IAsyncDisposable
         WriteNullable(copy, settlement.Fee);
         WriteNullable(copy, settlement.Net);
         copy.Write(settlement.Currency, NpgsqlDbType.Text);
-        copy.Write(settlement.OccurredAt, NpgsqlDbType.TimestampTz);
+        copy.Write(settlement.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         copy.Write(settlement.ProviderStatus, NpgsqlDbType.Text);
         _rows++;
     }
@@ -141,7 +142,7 @@ public sealed class EvidenceImport : IAsyncDisposable
         WriteNullable(copy, delivery.FaceValue);
         WriteNullable(copy, delivery.Cost);
         copy.Write(DeliveryStatusName(delivery.Status), NpgsqlDbType.Text);
-        WriteNullable(copy, delivery.FinishedAt);
+        WriteNullable(copy, delivery.FinishedAt?.ToUniversalTime());
         _rows++;
     }
 

@@ -86,13 +86,19 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
     public async Task<RunInfo> GetRunAsync(long runId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<RunInfo>(new CommandDefinition(
+        // Npgsql reads timestamptz as a UTC DateTime, which Dapper will not bind to RunInfo's DateTimeOffsets.
+        var row = await connection.QuerySingleAsync<RunRow>(new CommandDefinition(
             """
             SELECT run_id AS RunId, business_date AS BusinessDate, as_of AS AsOf, started_at AS StartedAt, finished_at AS FinishedAt,
                    status AS Status, requested_by AS RequestedBy, reason AS Reason, error AS Error
             FROM run WHERE run_id = @runId
             """, new { runId }, cancellationToken: cancellationToken));
+        return new RunInfo(
+            row.RunId, row.BusinessDate, Utc(row.AsOf), Utc(row.StartedAt), row.FinishedAt is { } finished ? Utc(finished) : null,
+            row.Status, row.RequestedBy, row.Reason, row.Error);
     }
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     // Advisory locks are global to the database; the first key keeps ours apart from anyone else's.
     private const int DateLockSpace = 0x5245_4344;
@@ -114,4 +120,8 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"lock on {date:yyyy-MM-dd}");
     }
+
+    private sealed record RunRow(
+        long RunId, DateOnly BusinessDate, DateTime AsOf, DateTime StartedAt, DateTime? FinishedAt, string Status,
+        string RequestedBy, string? Reason, string? Error);
 }

@@ -1,0 +1,277 @@
+using Reconciler.Core.Matching;
+using Reconciler.Storage.Reconciliation;
+using Reconciler.Storage.Tests.Support;
+using static Reconciler.Storage.Tests.Support.Evidence;
+
+namespace Reconciler.Storage.Tests.Reconciliation;
+
+public sealed class FindingWriterTests : DatabaseTest
+{
+    private const string Undelivered = "KM202611180000013";
+    private const string WrongTarget = "KM202611180000014";
+    private const string Partial = "KM202611180000015";
+
+    private ReconciliationStore Store => new(Database.DataSource);
+
+    private async Task GivenOrdersOfTheDayAsync()
+    {
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261118.csv",
+            Order(Undelivered, Beijing(11, 18, 9, 30)),
+            Order(WrongTarget, Beijing(11, 18, 9, 31)),
+            Order(Partial, Beijing(11, 18, 9, 32), 1296.00m, quantity: 2));
+    }
+
+    private async Task<(long RunId, FindingChanges Changes)> RunWithAsync(params Finding[] findings)
+    {
+        var runId = await CreateRunAsync();
+        await using var writer = await Store.BeginFindingsAsync(runId, WindowFor(Day), Ct);
+        foreach (var finding in findings)
+        {
+            writer.Add(finding, Day);
+        }
+
+        return (runId, await writer.CommitAsync(Ct));
+    }
+
+    private async Task<IReadOnlyList<CompensatedBreak>> CompensatedBreaksOfRunAsync(params Finding[] findings)
+    {
+        var runId = await CreateRunAsync();
+        await using var writer = await Store.BeginFindingsAsync(runId, WindowFor(Day), Ct);
+        foreach (var finding in findings)
+        {
+            writer.Add(finding, Day);
+        }
+
+        var breaks = await writer.FindCompensatedBreaksAsync(Ct);
+        await writer.CommitAsync(Ct);
+        return breaks;
+    }
+
+    private Task<IReadOnlyList<(string FindingId, string Change)>> ChangesAsync(long runId) =>
+        Database.QueryAsync<(string FindingId, string Change)>(
+            "SELECT finding_id, change FROM run_finding WHERE run_id = @runId ORDER BY finding_id", new { runId });
+
+    private async Task<(string State, decimal Amount)> RequestAsync(Finding finding) =>
+        (await Database.QueryAsync<(string State, decimal Amount)>(
+            "SELECT state, amount FROM compensation_request WHERE request_id = @FindingId", new { finding.FindingId })).Single();
+
+    [Fact]
+    public async Task CommitAsync_RecordsEveryFindingAsNew_WhenFirstRun()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        var wrong = Findings.WrongAccount(WrongTarget);
+
+        var (runId, changes) = await RunWithAsync(undelivered, wrong);
+
+        changes.New.Should().Be(2);
+        changes.StillOpen.Should().Be(0);
+        changes.Resolved.Should().Be(0);
+        (await ChangesAsync(runId)).Should().BeEquivalentTo([(undelivered.FindingId, "new"), (wrong.FindingId, "new")]);
+        var stored = await Database.QueryAsync<(string Status, long FirstRunId, decimal? CompensationAmount)>(
+            "SELECT status, first_run_id, compensation_amount FROM finding WHERE finding_id = @FindingId", new { undelivered.FindingId });
+        stored.Should().Equal(("open", runId, (decimal?)648.00m));
+    }
+
+    [Fact]
+    public async Task CommitAsync_RecordsFindingsAsOpenWithoutDuplicates_WhenSecondRunFindsThemAgain()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        var wrong = Findings.WrongAccount(WrongTarget);
+        var (firstRun, _) = await RunWithAsync(undelivered, wrong);
+
+        var (secondRun, changes) = await RunWithAsync(undelivered, wrong);
+
+        changes.New.Should().Be(0);
+        changes.StillOpen.Should().Be(2);
+        (await ChangesAsync(secondRun)).Should().BeEquivalentTo([(undelivered.FindingId, "open"), (wrong.FindingId, "open")]);
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM finding")).Should().Be(2);
+        var runs = await Database.QueryAsync<(long FirstRunId, long LastRunId)>("SELECT DISTINCT first_run_id, last_run_id FROM finding");
+        runs.Should().Equal((firstRun, secondRun));
+    }
+
+    [Fact]
+    public async Task CommitAsync_ResolvesFinding_WhenSecondRunOfSameScopeNoLongerFindsIt()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        var wrong = Findings.WrongAccount(WrongTarget);
+        await RunWithAsync(undelivered, wrong);
+
+        var (secondRun, changes) = await RunWithAsync(wrong);
+
+        changes.Resolved.Should().Be(1);
+        (await ChangesAsync(secondRun)).Should().BeEquivalentTo([(undelivered.FindingId, "resolved"), (wrong.FindingId, "open")]);
+        var stored = await Database.QueryAsync<(string Status, long? ResolvedRunId, long LastRunId)>(
+            "SELECT status, resolved_run_id, last_run_id FROM finding WHERE finding_id = @FindingId", new { undelivered.FindingId });
+        stored.Should().Equal(("resolved", (long?)secondRun, secondRun));
+    }
+
+    [Fact]
+    public async Task CommitAsync_LeavesFindingOpen_WhenItsOrderIsOutsideTheRunsScope()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        await RunWithAsync(undelivered);
+
+        // A run of the day before sees neither the order (created later) nor the finding (not from an earlier date).
+        var dayBeforeRun = await CreateRunAsync(Day.AddDays(-1));
+        await using (var writer = await Store.BeginFindingsAsync(dayBeforeRun, WindowFor(Day.AddDays(-1)), Ct))
+        {
+            (await writer.CommitAsync(Ct)).Resolved.Should().Be(0);
+        }
+
+        (await Database.ScalarAsync<string>("SELECT status FROM finding")).Should().Be("open");
+    }
+
+    [Fact]
+    public async Task CommitAsync_ResolvesEarlierDatesFinding_WhenNextDaysRunNoLongerFindsIt()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        await RunWithAsync(undelivered);
+
+        var nextDayRun = await CreateRunAsync(Day.AddDays(1));
+        await using (var writer = await Store.BeginFindingsAsync(nextDayRun, WindowFor(Day.AddDays(1)), Ct))
+        {
+            (await writer.CommitAsync(Ct)).Resolved.Should().Be(1);
+        }
+
+        (await ChangesAsync(nextDayRun)).Should().Equal((undelivered.FindingId, "resolved"));
+    }
+
+    [Fact]
+    public async Task CommitAsync_CreatesOneRequestPerAutomaticFinding_WhenFirstRun()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        var partial = Findings.PartiallyDelivered(Partial, 648.00m);
+
+        var (runId, changes) = await RunWithAsync(undelivered, Findings.WrongAccount(WrongTarget), Findings.Pending("KM202611180000016"), partial);
+
+        changes.RequestsCreated.Should().Be(2);
+        var requests = await Database.QueryAsync<(string RequestId, string State, string Action, decimal Amount, long CreatedRunId)>(
+            "SELECT request_id, state, action, amount, created_run_id FROM compensation_request ORDER BY request_id");
+        requests.Should().BeEquivalentTo(
+        [
+            (undelivered.FindingId, "pending", "refund", 648.00m, runId),
+            (partial.FindingId, "pending", "refund", 648.00m, runId),
+        ]);
+    }
+
+    [Fact]
+    public async Task CommitAsync_CreatesNoSecondRequest_WhenRerunFindsTheSameFinding()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        await RunWithAsync(undelivered);
+
+        var (_, changes) = await RunWithAsync(undelivered);
+
+        changes.RequestsCreated.Should().Be(0);
+        changes.RequestsUpdated.Should().Be(0);
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM compensation_request")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task CommitAsync_UpdatesRequestAmount_WhenRequestIsStillPending()
+    {
+        await GivenOrdersOfTheDayAsync();
+        await RunWithAsync(Findings.PartiallyDelivered(Partial, 1296.00m));
+
+        var (_, changes) = await RunWithAsync(Findings.PartiallyDelivered(Partial, 648.00m));
+
+        changes.RequestsUpdated.Should().Be(1);
+        (await RequestAsync(Findings.PartiallyDelivered(Partial, 648.00m))).Should().Be(("pending", 648.00m));
+    }
+
+    [Fact]
+    public async Task CommitAsync_KeepsRequestAmount_WhenRequestWasAlreadyClaimed()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var before = Findings.PartiallyDelivered(Partial, 1296.00m);
+        await RunWithAsync(before);
+        await Database.ExecuteAsync("UPDATE compensation_request SET state = 'claimed', claimed_by = 'comp-worker-1'");
+
+        var (_, changes) = await RunWithAsync(Findings.PartiallyDelivered(Partial, 648.00m));
+
+        changes.RequestsUpdated.Should().Be(0);
+        (await RequestAsync(before)).Should().Be(("claimed", 1296.00m));
+    }
+
+    [Fact]
+    public async Task CommitAsync_WithdrawsPendingRequest_WhenItsFindingResolves()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        await RunWithAsync(undelivered);
+
+        var (_, changes) = await RunWithAsync();
+
+        changes.RequestsWithdrawn.Should().Be(1);
+        (await RequestAsync(undelivered)).State.Should().Be("withdrawn");
+    }
+
+    [Fact]
+    public async Task FindCompensatedBreaksAsync_ReturnsCompletedRequest_WhenItsFindingResolves()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        await RunWithAsync(undelivered, Findings.WrongAccount(WrongTarget));
+        await Database.ExecuteAsync(
+            "UPDATE compensation_request SET state = 'completed', outcome = 'refunded 648.00' WHERE request_id = @FindingId", new { undelivered.FindingId });
+
+        var breaks = await CompensatedBreaksOfRunAsync(Findings.WrongAccount(WrongTarget));
+
+        breaks.Should().Equal(new CompensatedBreak(
+            undelivered.FindingId, Undelivered, "charged_not_delivered", "completed", 648.00m, null, "CNY", "wechat",
+            "4200002345202611181234567890", "fulu", Day));
+        (await RequestAsync(undelivered)).State.Should().Be("completed");
+    }
+
+    [Fact]
+    public async Task FindCompensatedBreaksAsync_ReturnsNothing_WhenResolvedFindingsRequestWasOnlyPending()
+    {
+        await GivenOrdersOfTheDayAsync();
+        await RunWithAsync(Findings.ChargedNotDelivered(Undelivered));
+
+        (await CompensatedBreaksOfRunAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task FindCompensatedBreaksAsync_ReturnsWhatIsNowOwed_WhenOpenFindingDroppedBelowCompletedRequest()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var before = Findings.PartiallyDelivered(Partial, 1296.00m);
+        await RunWithAsync(before);
+        await Database.ExecuteAsync("UPDATE compensation_request SET state = 'completed' WHERE request_id = @FindingId", new { before.FindingId });
+
+        var breaks = await CompensatedBreaksOfRunAsync(Findings.PartiallyDelivered(Partial, 648.00m));
+
+        breaks.Should().ContainSingle();
+        breaks[0].RequestId.Should().Be(before.FindingId);
+        breaks[0].Amount.Should().Be(1296.00m);
+        breaks[0].NowOwed.Should().Be(648.00m);
+        breaks[0].State.Should().Be("completed");
+    }
+
+    [Fact]
+    public async Task CommitAsync_ReopensAsNewAndRequestsAgain_WhenResolvedFindingComesBack()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        await RunWithAsync(undelivered);
+        await RunWithAsync();
+
+        var (thirdRun, changes) = await RunWithAsync(undelivered);
+
+        changes.New.Should().Be(1);
+        (await ChangesAsync(thirdRun)).Should().Equal((undelivered.FindingId, "new"));
+        var stored = await Database.QueryAsync<(string Status, long? ResolvedRunId)>("SELECT status, resolved_run_id FROM finding");
+        stored.Should().Equal(("open", (long?)null));
+        (await RequestAsync(undelivered)).State.Should().Be("pending");
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM compensation_request")).Should().Be(1);
+    }
+}

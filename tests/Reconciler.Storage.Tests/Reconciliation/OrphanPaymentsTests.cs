@@ -1,0 +1,96 @@
+using Reconciler.Core.Evidence;
+using Reconciler.Core.Matching;
+using Reconciler.Storage.Reconciliation;
+using Reconciler.Storage.Tests.Support;
+using static Reconciler.Storage.Tests.Support.Evidence;
+
+namespace Reconciler.Storage.Tests.Reconciliation;
+
+public sealed class OrphanPaymentsTests : DatabaseTest
+{
+    private async Task<List<PaymentEvidence>> ReadAsync(DateOnly date)
+    {
+        var payments = new List<PaymentEvidence>();
+        await foreach (var payment in new ReconciliationStore(Database.DataSource).ReadOrphanPaymentsAsync(WindowFor(date), Ct))
+        {
+            payments.Add(payment);
+        }
+
+        return payments;
+    }
+
+    [Fact]
+    public async Task ReadOrphanPaymentsAsync_ReturnsPayments_WhenOrderIsUnknownOrMissing()
+    {
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 9, 30)));
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
+        [
+            Payment("wechat", "4200002345202611181234567890", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 30, 12)),
+            Payment("wechat", "4200002345202611181234567891", "KM209911180000404", 30.00m, Beijing(11, 18, 10, 0)),
+            Payment("wechat", "4200002345202611181234567892", null, 50.00m, Beijing(11, 18, 11, 0)),
+        ]);
+
+        var orphans = await ReadAsync(Day);
+
+        orphans.Should().Equal(
+            new PaymentEvidence("wechat", "4200002345202611181234567891", "KM209911180000404", 30.00m, "CNY", Beijing(11, 18, 10, 0)),
+            new PaymentEvidence("wechat", "4200002345202611181234567892", null, 50.00m, "CNY", Beijing(11, 18, 11, 0)));
+    }
+
+    [Fact]
+    public async Task ReadOrphanPaymentsAsync_IgnoresFeePayoutAndRefundLines_WhenTheyNameNoOrder()
+    {
+        var runId = await CreateRunAsync();
+        await ImportSettlementAsync(runId, "payout_reconciliation_2026-11-18.csv", "stripe",
+        [
+            Line("stripe", SettlementEntryType.Fee, "txn_fee_1QJ7nA2eZvKYlo2C", "txn_fee_1QJ7nA2eZvKYlo2C", null, 2.50m, Beijing(11, 18, 9, 0), "USD"),
+            Line("stripe", SettlementEntryType.Payout, "po_1QJ7nA2eZvKYlo2C", "po_1QJ7nA2eZvKYlo2C", null, 1200.00m, Beijing(11, 18, 9, 0), "USD"),
+            Line("stripe", SettlementEntryType.Refund, "ch_3QJ7nA2eZvKYlo2C", "re_3QJ7nA2eZvKYlo2C", "KM209911180000404", 20.00m, Beijing(11, 18, 9, 0), "USD"),
+        ]);
+
+        (await ReadAsync(Day)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ReadOrphanPaymentsAsync_CountsPaymentOnce_WhenSameLineIsInTwoFiles()
+    {
+        var runId = await CreateRunAsync();
+        var orphan = Payment("wechat", "4200002345202611181234567891", "KM209911180000404", 30.00m, Beijing(11, 18, 10, 0));
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat", [orphan]);
+        await ImportSettlementAsync(runId, "1900000109_20261118_success.csv", "wechat", [orphan]);
+
+        (await ReadAsync(Day)).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ReadOrphanPaymentsAsync_IgnoresPaymentOfAnotherDate_WhenNoOpenOrphanFindingNamesIt()
+    {
+        var runId = await CreateRunAsync();
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261117.csv", "wechat",
+            [Payment("wechat", "4200002345202611171234567891", "KM209911170000404", 30.00m, Beijing(11, 17, 23, 59, 59))]);
+
+        (await ReadAsync(Day)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ReadOrphanPaymentsAsync_ReturnsPaymentOfEarlierDate_WhenAnOpenOrphanFindingFromThatDateNamesIt()
+    {
+        var earlierDay = Day.AddDays(-1);
+        var earlierRun = await CreateRunAsync(earlierDay);
+        await ImportSettlementAsync(earlierRun, "wechat_bill_ALL_20261117.csv", "wechat",
+        [
+            Payment("wechat", "4200002345202611171234567891", "KM209911170000404", 30.00m, Beijing(11, 17, 21, 0)),
+            Payment("wechat", "4200002345202611171234567892", "KM209911170000405", 40.00m, Beijing(11, 17, 22, 0)),
+        ]);
+        await using (var writer = await new ReconciliationStore(Database.DataSource).BeginFindingsAsync(earlierRun, WindowFor(earlierDay), Ct))
+        {
+            writer.Add(Findings.Orphan("wechat", "4200002345202611171234567891", 30.00m), earlierDay);
+            await writer.CommitAsync(Ct);
+        }
+
+        var orphans = await ReadAsync(Day);
+
+        orphans.Select(o => o.ProviderTxnId).Should().Equal("4200002345202611171234567891");
+    }
+}

@@ -1,0 +1,164 @@
+using Reconciler.Core.Evidence;
+using Reconciler.Storage.Importing;
+using Reconciler.Storage.Reporting;
+using Reconciler.Storage.Tests.Support;
+using static Reconciler.Storage.Tests.Support.Evidence;
+
+namespace Reconciler.Storage.Tests.Reporting;
+
+public sealed class ReportStoreTests : DatabaseTest
+{
+    private ReportStore Reports => new(Database.DataSource);
+
+    private async Task<FileImportOutcome> ImportWithQuarantineAsync(long runId, FileIdentity identity, int goodLines, params string[] badLines)
+    {
+        await using var import = await BeginAsync(identity, runId);
+        var line = 1;
+        for (var i = 0; i < goodLines; i++)
+        {
+            import.AddDelivery(++line, Delivery("cmcc", "V900" + i, "KM202611180000013", DeliveryStatus.Success));
+        }
+
+        foreach (var bad in badLines)
+        {
+            import.Quarantine(++line, bad, "2 cells, header has 11");
+        }
+
+        return await import.CommitAsync(new FileFacts(null, null, null, null), Ct);
+    }
+
+    [Fact]
+    public async Task RunFilesAsync_ShowsDuplicateAndRejectedFilesWithDetails_WhenRunSawThem()
+    {
+        var firstRun = await CreateRunAsync();
+        var bill = Identity("wechat_bill_ALL_20261118.csv", "wechat-bill", EvidenceKind.Settlement);
+        FileImportOutcome imported;
+        await using (var import = await BeginAsync(bill, firstRun))
+        {
+            import.AddSettlement(2, Payment("wechat", "4200002345202611181234567890", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 30)));
+            imported = await import.CommitAsync(new FileFacts("wechat", "总交易单数 1, 应结订单总金额 648.00", Day, Day), Ct);
+        }
+
+        var secondRun = await CreateRunAsync();
+        var (_, duplicate) = await EvidenceImport.BeginAsync(Database.DataSource, bill with { SourceName = "wechat_bill_ALL_20261118 (1).csv" }, secondRun, Ct);
+        var truncated = Identity("20881234567890120156_20261118.csv", "alipay-trade", EvidenceKind.Settlement);
+        FileImportOutcome rejected;
+        await using (var import = await BeginAsync(truncated, secondRun))
+        {
+            rejected = await import.RejectAsync(FileImportOutcome.Rejected, new FileFacts("alipay", null, Day, Day), "footer says 12 trades, rows hold 7", Ct);
+        }
+
+        await Runs.RecordFileAsync(firstRun, 1, bill.SourceName, bill.Sha256, imported, Ct);
+        await Runs.RecordFileAsync(secondRun, 1, "wechat_bill_ALL_20261118 (1).csv", bill.Sha256, duplicate!, Ct);
+        await Runs.RecordFileAsync(secondRun, 2, truncated.SourceName, truncated.Sha256, rejected, Ct);
+
+        var files = await Reports.RunFilesAsync(secondRun, Ct);
+
+        files.Should().HaveCount(2);
+        files[0].Should().BeEquivalentTo(new
+        {
+            SourceName = "wechat_bill_ALL_20261118 (1).csv", Format = "wechat-bill", Provider = "wechat", Status = "duplicate",
+            RowsImported = 0L, Sha256 = bill.Sha256,
+        });
+        files[0].Detail.Should().Contain("same bytes as wechat_bill_ALL_20261118.csv");
+        files[1].Should().BeEquivalentTo(new
+        {
+            SourceName = "20881234567890120156_20261118.csv", Format = "alipay-trade", Provider = "alipay", Status = "rejected",
+            RowsImported = 0L, Detail = "footer says 12 trades, rows hold 7",
+        });
+        (await Reports.RunFilesAsync(firstRun, Ct)).Should().ContainSingle()
+            .Which.Should().BeEquivalentTo(new { Status = "imported", RowsImported = 1L, ControlSummary = "总交易单数 1, 应结订单总金额 648.00" });
+    }
+
+    [Fact]
+    public async Task SettlementTotalsAsync_CountsEachDistinctLineOncePerCurrency_WhenLinesRepeatAcrossFiles()
+    {
+        var runId = await CreateRunAsync();
+        SettlementRecord[] wechat =
+        [
+            Line("wechat", SettlementEntryType.Payment, "4200002345202611181234567890", "4200002345202611181234567890", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 30), fee: 3.89m),
+            Line("wechat", SettlementEntryType.Payment, "4200002345202611181234567891", "4200002345202611181234567891", "KM202611180000014", 30.00m, Beijing(11, 18, 9, 31), fee: 0.18m),
+            Line("wechat", SettlementEntryType.Refund, "4200002345202611181234567891", "50300001232026111800001", "KM202611180000014", 30.00m, Beijing(11, 18, 12, 0), fee: -0.18m),
+        ];
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat", wechat);
+        await ImportSettlementAsync(runId, "1900000109_20261118_refund.csv", "wechat", [wechat[2]]);
+        await ImportSettlementAsync(runId, "settlement_detail_report_batch_412.csv", "adyen",
+        [
+            Line("adyen", SettlementEntryType.Payment, "8816300178934562", "8816300178934562", "KM202611180000015", 20.00m, Beijing(11, 18, 10, 0), "USD", 0.60m),
+            Line("adyen", SettlementEntryType.Payment, "8816300178934563", "8816300178934563", "KM202611180000016", 99.00m, Beijing(11, 18, 10, 1), "CNY", 2.97m),
+            Line("adyen", SettlementEntryType.Chargeback, "8816300178934562", "8816300199990003", "KM202611180000015", 20.00m, Beijing(11, 18, 14, 0), "USD", 15.00m),
+            Line("adyen", SettlementEntryType.ChargebackReversal, "8816300178934562", "8816300199990004", "KM202611180000015", 20.00m, Beijing(11, 18, 16, 0), "USD", 0m),
+            Line("adyen", SettlementEntryType.Fee, "fee-412", "fee-412", null, 1.25m, Beijing(11, 18, 23, 0), "USD", 0m),
+            Line("adyen", SettlementEntryType.Payment, "8816300178934500", "8816300178934500", "KM202611170000015", 50.00m, Beijing(11, 17, 23, 59), "USD", 1.50m),
+        ]);
+
+        var totals = await Reports.SettlementTotalsAsync(WindowFor(Day), Ct);
+
+        totals.Should().Equal(
+            new SettlementTotalsRow("adyen", "CNY", 1, 99.00m, 0, 0m, 0, 0m, 2.97m),
+            new SettlementTotalsRow("adyen", "USD", 1, 20.00m, 0, 0m, 1, 0m, 16.85m),
+            new SettlementTotalsRow("wechat", "CNY", 2, 678.00m, 1, 30.00m, 0, 0m, 3.89m));
+    }
+
+    [Fact]
+    public async Task VendorTotalsAsync_SumsEachDistinctEventOfTheDaysOrders_WhenEventsRepeatAcrossFiles()
+    {
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261118.csv",
+            Order("KM202611180000013", Beijing(11, 18, 9, 30)),
+            Order("KM202611180000014", Beijing(11, 18, 9, 31), 1296.00m, quantity: 2),
+            Order("KM202611170000099", Beijing(11, 17, 23, 0)));
+        var delivered = Delivery("fulu", "FL20261118093500001", "KM202611180000013", DeliveryStatus.Success, cost: 640.00m);
+        await ImportDeliveriesAsync(runId, "fulu_orders_20261118.jsonl",
+            delivered,
+            Delivery("fulu", "FL20261118094000002", "KM202611180000014", DeliveryStatus.Processing, cost: null),
+            Delivery("fulu", "FL20261117230500009", "KM202611170000099", DeliveryStatus.Success, cost: 640.00m));
+        await ImportDeliveriesAsync(runId, "fulu_orders_20261118_full.jsonl", delivered);
+        await ImportDeliveriesAsync(runId, "carrier_delivery_20261118.csv",
+            Delivery("cmcc", "V9001", "KM202611180000014", DeliveryStatus.Failed, cost: 1280.00m),
+            Delivery("cmcc", "V9002", "KM202611180000014", DeliveryStatus.Success, quantity: 2, cost: 1280.00m));
+
+        var totals = await Reports.VendorTotalsAsync(WindowFor(Day), Ct);
+
+        totals.Should().Equal(
+            new VendorTotalsRow("cmcc", 2, 2, 1, 0, 1280.00m),
+            new VendorTotalsRow("fulu", 2, 1, 0, 1, 640.00m));
+    }
+
+    [Fact]
+    public async Task RunQuarantineAsync_ReturnsTotalAndAtMostLimitRows_WhenRunImportedFilesWithBadLines()
+    {
+        var runId = await CreateRunAsync();
+        var carrier = Identity("carrier_delivery_20261118.csv", "vendor-csv", EvidenceKind.Delivery);
+        var fulu = Identity("fulu_orders_20261118.jsonl", "fulu-jsonl", EvidenceKind.Delivery);
+        await Runs.RecordFileAsync(runId, 1, carrier.SourceName, carrier.Sha256,
+            await ImportWithQuarantineAsync(runId, carrier, 1, "cmcc,V9101", "cmcc,V9102"), Ct);
+        await Runs.RecordFileAsync(runId, 2, fulu.SourceName, fulu.Sha256,
+            await ImportWithQuarantineAsync(runId, fulu, 2, "{\"order_id\":"), Ct);
+        var otherRun = await CreateRunAsync();
+        var other = Identity("carrier_delivery_20261117.csv", "vendor-csv", EvidenceKind.Delivery);
+        await Runs.RecordFileAsync(otherRun, 1, other.SourceName, other.Sha256,
+            await ImportWithQuarantineAsync(otherRun, other, 0, "cmcc,V9001"), Ct);
+
+        var (rows, total) = await Reports.RunQuarantineAsync(runId, 2, Ct);
+
+        total.Should().Be(3);
+        rows.Select(r => (r.SourceName, r.LineNo, r.RawText)).Should().Equal(
+            ("carrier_delivery_20261118.csv", 3L, "cmcc,V9101"),
+            ("carrier_delivery_20261118.csv", 4L, "cmcc,V9102"));
+    }
+
+    [Fact]
+    public async Task QuarantineAsync_ReturnsOnlyThatFilesLines_WhenFilteredByNameFragment()
+    {
+        var runId = await CreateRunAsync();
+        await ImportWithQuarantineAsync(runId, Identity("carrier_delivery_20261118.csv", "vendor-csv", EvidenceKind.Delivery), 0, "cmcc,V9101");
+        await ImportWithQuarantineAsync(runId, Identity("fulu_orders_20261118.jsonl", "fulu-jsonl", EvidenceKind.Delivery), 0, "{\"order_id\":", "{");
+
+        var rows = await Reports.QuarantineAsync("FULU_orders", null, 10, Ct);
+
+        rows.Should().HaveCount(2).And.OnlyContain(r => r.SourceName == "fulu_orders_20261118.jsonl");
+        rows.Select(r => r.LineNo).Should().Equal(2L, 3L);
+        (await Reports.QuarantineAsync(null, null, 10, Ct)).Should().HaveCount(3);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using Reconciler.Storage.Tests.Support;
+
+namespace Reconciler.Storage.Tests.Runs;
+
+public sealed class RunStoreTests : DatabaseTest
+{
+    private static readonly TimeSpan StillWaiting = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan Eventually = TimeSpan.FromSeconds(10);
+
+    // Date locks are advisory locks, global to the database that every worktree's tests share: a date of its own
+    // keeps a concurrent test run (of this or another branch) from holding the lock this test waits on.
+    private readonly DateOnly _date = new DateOnly(2300, 1, 1).AddDays(RandomNumberGenerator.GetInt32(0, 300_000));
+
+    [Fact]
+    public async Task LockDateAsync_WaitsUntilFirstLockIsDisposed_WhenSameDateIsLockedTwice()
+    {
+        var first = await Runs.LockDateAsync(_date, Ct);
+
+        var second = Runs.LockDateAsync(_date, Ct);
+        var waited = await Task.WhenAny(second, Task.Delay(StillWaiting));
+
+        waited.Should().NotBeSameAs(second, "the first run still holds the date");
+        await first.DisposeAsync();
+        (await Task.WhenAny(second, Task.Delay(Eventually))).Should().BeSameAs(second, "the first run let go of the date");
+        await (await second).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task LockDateAsync_DoesNotWait_WhenAnotherDateIsLocked()
+    {
+        await using var first = await Runs.LockDateAsync(_date, Ct);
+
+        var other = Runs.LockDateAsync(_date.AddDays(1), Ct);
+
+        (await Task.WhenAny(other, Task.Delay(Eventually))).Should().BeSameAs(other);
+        await (await other).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task LockDateAsync_CanLockAgain_WhenEarlierLockWasDisposed()
+    {
+        await (await Runs.LockDateAsync(_date, Ct)).DisposeAsync();
+
+        var again = Runs.LockDateAsync(_date, Ct);
+
+        (await Task.WhenAny(again, Task.Delay(Eventually))).Should().BeSameAs(again);
+        await (await again).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TryFailRunAsync_MarksRunFailedWithError_WhenRunIsRunning()
+    {
+        var runId = await CreateRunAsync();
+
+        var marked = await Runs.TryFailRunAsync(runId, "inbox /srv/inbox is not readable: permission denied");
+
+        marked.Should().BeTrue();
+        var run = await Runs.GetRunAsync(runId, Ct);
+        run.Status.Should().Be("failed");
+        run.Error.Should().Be("inbox /srv/inbox is not readable: permission denied");
+        run.FinishedAt.Should().NotBeNull();
+        run.BusinessDate.Should().Be(Day);
+        run.RequestedBy.Should().Be("ops.zhang");
+        run.AsOf.Should().Be(WindowFor(Day).AsOf);
+    }
+
+    [Fact]
+    public async Task TryFailRunAsync_LeavesCompletedRunAlone_WhenRunAlreadyCompleted()
+    {
+        var runId = await CreateRunAsync();
+        await Runs.CompleteRunAsync(runId, """{"findings":3}""", Ct);
+
+        await Runs.TryFailRunAsync(runId, "late failure");
+
+        var status = await Database.QueryAsync<(string Status, string? Error)>("SELECT status, error FROM run WHERE run_id = @runId", new { runId });
+        status.Should().Equal(("completed", (string?)null));
+    }
+
+    [Fact]
+    public async Task PreviousRunAsync_ReturnsLatestCompletedRunOfTheDate_WhenEarlierRunsExist()
+    {
+        var completed = await CreateRunAsync();
+        await Runs.CompleteRunAsync(completed, "{}", Ct);
+        var failed = await CreateRunAsync();
+        await Runs.TryFailRunAsync(failed, "database unreachable");
+        var otherDate = await CreateRunAsync(Day.AddDays(1));
+        await Runs.CompleteRunAsync(otherDate, "{}", Ct);
+        var current = await CreateRunAsync();
+
+        (await Runs.PreviousRunAsync(current, Day, Ct)).Should().Be(completed);
+    }
+}
