@@ -77,7 +77,7 @@ if [ "$already_running" -eq 0 ] && ! as_pg "$pgbin/pg_ctl" -D "$data" status >/d
 fi
 
 psql_pg() { "$pgbin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"; }
-for db in reconciler reconciler_test; do
+for db in reconciler reconciler_test reconciler_platform; do
   if [ "$(psql_pg -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then
     psql_pg -d postgres -c "CREATE DATABASE $db" >/dev/null
   fi

@@ -166,6 +166,13 @@ public sealed class EvidenceImport : IAsyncDisposable
     public async Task<FileImportOutcome> CommitAsync(FileFacts facts, CancellationToken cancellationToken, string? contentSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(facts);
+        if (_copy is not null)
+        {
+            await _copy.CompleteAsync(cancellationToken);
+            await _copy.DisposeAsync();
+            _copy = null;
+        }
+
         if (contentSha256 is not null)
         {
             var earlier = await _connection.QuerySingleOrDefaultAsync<(long FileId, string SourceName)?>(new CommandDefinition(
@@ -177,13 +184,6 @@ public sealed class EvidenceImport : IAsyncDisposable
                 return new FileImportOutcome(FileImportOutcome.Duplicate, same.FileId, 0, 0,
                     string.Create(CultureInfo.InvariantCulture, $"same rows as {same.SourceName} (file {same.FileId}); skipped"));
             }
-        }
-
-        if (_copy is not null)
-        {
-            await _copy.CompleteAsync(cancellationToken);
-            await _copy.DisposeAsync();
-            _copy = null;
         }
 
         if (_identity.Kind == EvidenceKind.Orders && _rows > 0)
@@ -268,7 +268,8 @@ public sealed class EvidenceImport : IAsyncDisposable
             await _copy.DisposeAsync();
         }
 
-        if (!_finished)
+        // A broken connection has already lost the transaction; rolling back would only hide the error that broke it.
+        if (!_finished && _connection.FullState == System.Data.ConnectionState.Open)
         {
             await _transaction.RollbackAsync();
         }

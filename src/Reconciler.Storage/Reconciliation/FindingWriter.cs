@@ -207,7 +207,8 @@ public sealed class FindingWriter : IAsyncDisposable
             await _copy.DisposeAsync();
         }
 
-        if (!_committed)
+        // A broken connection has already lost the transaction; rolling back would only hide the error that broke it.
+        if (!_committed && _connection.FullState == System.Data.ConnectionState.Open)
         {
             await _transaction.RollbackAsync();
         }

@@ -84,7 +84,7 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var parameters = new { runId, date = window.Date, start = window.DayStart, end = window.DayEnd, providers = expectedProviders.ToArray() };
+        var parameters = new { runId, date = window.Date, start = window.DayStart.ToUniversalTime(), end = window.DayEnd.ToUniversalTime(), providers = expectedProviders.ToArray() };
         var used = (await connection.QueryAsync<string>(new CommandDefinition(
             """
             SELECT DISTINCT pay_channel FROM platform_order
