@@ -13,6 +13,16 @@ public sealed class MissingSettlementsTests : DatabaseTest
     private async Task<IReadOnlyList<MissingSettlement>> FindAsync(long runId) =>
         await new ReconciliationStore(Database.DataSource).FindMissingSettlementsAsync(runId, WindowFor(Day), Expected, Ct);
 
+    /// <summary>Orders of the day paid through both expected channels: each has something to settle.</summary>
+    private async Task<long> CreateRunWithOrdersAsync()
+    {
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261118.csv",
+            Order("KM202611180000013", Beijing(11, 18, 0, 18), payChannel: "wechat"),
+            Order("KM202611180000019", Beijing(11, 18, 9, 0), payChannel: "alipay"));
+        return runId;
+    }
+
     private async Task RejectAsync(long runId, string sourceName, string provider, string status, string reason, DateOnly? period)
     {
         await using var import = await BeginAsync(Identity(sourceName, provider + "-bill", EvidenceKind.Settlement), runId);
@@ -22,7 +32,7 @@ public sealed class MissingSettlementsTests : DatabaseTest
     [Fact]
     public async Task FindMissingSettlementsAsync_ReportsNoFileArrived_WhenNoFileOfTheProviderWasImported()
     {
-        var runId = await CreateRunAsync();
+        var runId = await CreateRunWithOrdersAsync();
 
         var missing = await FindAsync(runId);
 
@@ -34,7 +44,7 @@ public sealed class MissingSettlementsTests : DatabaseTest
     [Fact]
     public async Task FindMissingSettlementsAsync_CountsProviderPresent_WhenImportedFilesPeriodCoversTheDate()
     {
-        var runId = await CreateRunAsync();
+        var runId = await CreateRunWithOrdersAsync();
         await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat", [], Day, Day);
         await ImportSettlementAsync(runId, "20881234567890120156_20261116-20261118.csv", "alipay", [], Day.AddDays(-2), Day);
 
@@ -44,7 +54,7 @@ public sealed class MissingSettlementsTests : DatabaseTest
     [Fact]
     public async Task FindMissingSettlementsAsync_CountsProviderPresent_WhenFileWithoutPeriodHoldsLinesOfTheDate()
     {
-        var runId = await CreateRunAsync();
+        var runId = await CreateRunWithOrdersAsync();
         await ImportSettlementAsync(runId, "wechat_bill_ALL_export.csv", "wechat",
             [Payment("wechat", "4200002345202611181234567890", "KM202611180000013", 648.00m, Beijing(11, 18, 0, 0, 5))]);
         await ImportSettlementAsync(runId, "20881234567890120156_export.csv", "alipay",
@@ -58,7 +68,7 @@ public sealed class MissingSettlementsTests : DatabaseTest
     [Fact]
     public async Task FindMissingSettlementsAsync_IgnoresFileOfAnotherDate_WhenItsPeriodDoesNotCoverTheDate()
     {
-        var runId = await CreateRunAsync();
+        var runId = await CreateRunWithOrdersAsync();
         await ImportSettlementAsync(runId, "wechat_bill_ALL_20261117.csv", "wechat", [], Day.AddDays(-1), Day.AddDays(-1));
 
         (await FindAsync(runId)).Select(m => m.Provider).Should().Contain("wechat");
@@ -67,7 +77,7 @@ public sealed class MissingSettlementsTests : DatabaseTest
     [Fact]
     public async Task FindMissingSettlementsAsync_ReportsRejectedWithReason_WhenOnlyARejectedFileArrived()
     {
-        var runId = await CreateRunAsync();
+        var runId = await CreateRunWithOrdersAsync();
         await ImportSettlementAsync(runId, "20881234567890120156_20261118.csv", "alipay", [], Day, Day);
         await RejectAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat", FileImportOutcome.Rejected, "summary says 3 trades, rows hold 2", Day);
 
@@ -82,10 +92,22 @@ public sealed class MissingSettlementsTests : DatabaseTest
     [Fact]
     public async Task FindMissingSettlementsAsync_CountsProviderPresent_WhenItAnsweredNoBillForTheDate()
     {
-        var runId = await CreateRunAsync();
+        var runId = await CreateRunWithOrdersAsync();
         await ImportSettlementAsync(runId, "20881234567890120156_20261118.csv", "alipay", [], Day, Day);
         await RejectAsync(runId, "no_bill_20261118.csv", "wechat", FileImportOutcome.NoBill, "No Bill Exist", Day);
 
         (await FindAsync(runId)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task FindMissingSettlementsAsync_NamesNothing_WhenTheProviderHadNoOrdersThatDay()
+    {
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 0, 18), payChannel: "wechat"));
+        await ImportOrdersAsync(runId, "orders_20261117.csv", Order("KM202611170000099", Beijing(11, 17, 23, 0), payChannel: "alipay"));
+
+        var missing = await FindAsync(runId);
+
+        missing.Should().Equal(new MissingSettlement("wechat", Day, "no file arrived"));
     }
 }
