@@ -5,6 +5,15 @@ set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 export RECONCILER_TEST_DB="${RECONCILER_TEST_DB:-$(scripts/db.sh --print-connection | sed 's/Database=reconciler$/Database=reconciler_test/')}" || exit 1
+# report.html is checked in a real browser: Debian's headless Chromium.
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "test.sh: installing Chromium from Debian's packages for the report.html browser test" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2 || exit 1
+  else
+    echo "test.sh: the browser test needs Chromium: sudo apt-get install -y chromium" >&2
+  fi
+fi
 results="$repo/TestResults"
 rm -rf "$results"
 dotnet build Reconciler.sln -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }

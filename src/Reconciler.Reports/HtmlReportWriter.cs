@@ -312,7 +312,7 @@ public static class HtmlReportWriter
         w.WriteLine("<h2>What changed since the previous run</h2>");
         if (report.PreviousRunId is null)
         {
-            w.WriteLine("<p>This is the first run of this date: every finding is new.</p>");
+            w.WriteLine("<p>This is the first run of this date. Findings still open come from earlier dates, re-examined by this run.</p>");
         }
 
         w.WriteLine("<table>");
