@@ -1,3 +1,4 @@
+using Reconciler.Testing;
 using Reconciler.Core.Matching;
 using Reconciler.Reports.Model;
 using static Reconciler.Reports.Tests.SampleReports;
@@ -11,7 +12,7 @@ public class MismatchesCsvWriterTests
 
     private static string Write(RunReport report) => WriteToString(MismatchesCsvWriter.Write, report);
 
-    private static List<string[]> Rows(RunReport report) => Rfc4180.Parse(Write(report));
+    private static IReadOnlyList<string[]> Rows(RunReport report) => Rfc4180.Parse(Write(report));
 
     private static Dictionary<string, string> Row(string[] header, string[] row) =>
         header.Zip(row).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);

@@ -52,29 +52,9 @@ public sealed class AdyenSettlementReader : IFormatReader
         context.Provider = Provider;
         var source = context.SourceName;
         var seenLineKeys = new Dictionary<string, int>(StringComparer.Ordinal);
-        HeaderMap? header = null;
-        foreach (var record in CsvRecords.Read(content))
+        foreach (var (header, record) in CsvRecords.ReadWithHeader(content, source, _requiredColumns, "an Adyen settlement details report"))
         {
-            if (header is null)
-            {
-                header = new HeaderMap(record.Fields);
-                var missing = header.Missing(_requiredColumns);
-                if (missing.Count > 0)
-                {
-                    throw new FileRejectedException(
-                        RejectionKind.Unreadable,
-                        $"{source} line {record.Line}: the header lacks column(s) {string.Join(", ", missing)}; is this an Adyen settlement details report?");
-                }
-
-                continue;
-            }
-
             yield return ReadRow(header, record, source, seenLineKeys);
-        }
-
-        if (header is null)
-        {
-            throw new FileRejectedException(RejectionKind.Unreadable, $"{source}: the file is empty; an Adyen settlement details report starts with a header row.");
         }
     }
 

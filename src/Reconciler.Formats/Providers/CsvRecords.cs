@@ -35,6 +35,39 @@ internal static class CsvRecords
         }
     }
 
+    /// <summary>
+    /// The data records of a file whose first record is a header holding <paramref name="requiredColumns"/>, each with
+    /// that header. A missing column or an empty file rejects the file, naming <paramref name="fileKind"/>.
+    /// </summary>
+    public static IEnumerable<(HeaderMap Header, CsvRecord Record)> ReadWithHeader(
+        Stream content, string sourceName, IReadOnlyCollection<string> requiredColumns, string fileKind)
+    {
+        HeaderMap? header = null;
+        foreach (var record in Read(content))
+        {
+            if (header is null)
+            {
+                header = new HeaderMap(record.Fields);
+                var missing = header.Missing(requiredColumns);
+                if (missing.Count > 0)
+                {
+                    throw new FileRejectedException(
+                        RejectionKind.Unreadable,
+                        $"{sourceName} line {record.Line}: the header lacks column(s) {string.Join(", ", missing)}; is this {fileKind}?");
+                }
+
+                continue;
+            }
+
+            yield return (header, record);
+        }
+
+        if (header is null)
+        {
+            throw new FileRejectedException(RejectionKind.Unreadable, $"{sourceName}: the file is empty; {fileKind} starts with a header row.");
+        }
+    }
+
     /// <summary>The cells of the first line of a sample, for recognising a file by its header.</summary>
     public static IReadOnlyList<string> HeaderOf(FileSample sample)
     {

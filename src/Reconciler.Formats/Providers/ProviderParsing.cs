@@ -9,10 +9,6 @@ internal static class ProviderParsing
     private const NumberStyles AmountStyles =
         NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
 
-    private static readonly Lazy<TimeZoneInfo> _beijing = new(() => BusinessCalendar.FindZone(BusinessCalendar.BeijingZoneId));
-
-    public static TimeZoneInfo Beijing => _beijing.Value;
-
     /// <summary>Trims the spaces, TABs and quotes-free padding Chinese providers leave around cells.</summary>
     public static string Clean(string? cell) => (cell ?? string.Empty).Trim(' ', '\t', '\r', '\n', '\u3000');
 
@@ -49,7 +45,7 @@ internal static class ProviderParsing
     }
 
     public static DateTimeOffset BeijingTime(string field, string? cell) =>
-        BusinessCalendar.ToInstant(WallClock(field, cell, "yyyy-MM-dd HH:mm:ss", "yyyy/MM/dd HH:mm:ss", "yyyy-MM-dd HH:mm"), Beijing);
+        BusinessCalendar.ToInstant(WallClock(field, cell, "yyyy-MM-dd HH:mm:ss", "yyyy/MM/dd HH:mm:ss", "yyyy-MM-dd HH:mm"), Parsing.FieldParsing.Beijing);
 
     public static string Required(string field, string? cell)
     {

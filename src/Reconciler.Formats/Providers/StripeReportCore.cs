@@ -42,29 +42,9 @@ internal static class StripeReportCore
         context.Provider = Provider;
         var source = context.SourceName;
         var metadataColumn = $"payment_metadata[{context.Options.StripeOrderMetadataKey}]";
-        HeaderMap? header = null;
-        foreach (var record in CsvRecords.Read(content))
+        foreach (var (header, record) in CsvRecords.ReadWithHeader(content, source, _requiredColumns, $"a Stripe {reportName}"))
         {
-            if (header is null)
-            {
-                header = new HeaderMap(record.Fields);
-                var missing = header.Missing(_requiredColumns);
-                if (missing.Count > 0)
-                {
-                    throw new FileRejectedException(
-                        RejectionKind.Unreadable,
-                        $"{source} line {record.Line}: the header lacks column(s) {string.Join(", ", missing)}; is this a Stripe {reportName}?");
-                }
-
-                continue;
-            }
-
             yield return ReadRow(header, record, source, metadataColumn);
-        }
-
-        if (header is null)
-        {
-            throw new FileRejectedException(RejectionKind.Unreadable, $"{source}: the file is empty; a Stripe {reportName} starts with a header row.");
         }
     }
 

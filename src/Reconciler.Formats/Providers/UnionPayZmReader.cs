@@ -195,7 +195,7 @@ public sealed partial class UnionPayZmReader : IFormatReader
             throw new RowFormatException(field, $"'{text}' is not a date in {year.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        return BusinessCalendar.ToInstant(wallClock, ProviderParsing.Beijing);
+        return BusinessCalendar.ToInstant(wallClock, Parsing.FieldParsing.Beijing);
     }
 
     private static bool AllDigits(ReadOnlySpan<byte> bytes)

@@ -88,7 +88,7 @@ public sealed class EvidenceImport : IAsyncDisposable
         copy.Write(order.OrderNo, NpgsqlDbType.Text);
         // Npgsql writes only offset-0 DateTimeOffsets to timestamptz (any other offset breaks the COPY and the connection).
         copy.Write(order.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-        WriteNullable(copy, order.PaidAt?.ToUniversalTime());
+        copy.WriteOrNull(order.PaidAt);
         copy.Write(order.CustomerId, NpgsqlDbType.Text);
         copy.Write(order.MerchantId, NpgsqlDbType.Text);
         copy.Write(order.ProductType, NpgsqlDbType.Text);
@@ -116,10 +116,10 @@ public sealed class EvidenceImport : IAsyncDisposable
         copy.Write(EntryTypeNames.ToName(settlement.EntryType), NpgsqlDbType.Text);
         copy.Write(settlement.ProviderTxnId, NpgsqlDbType.Text);
         copy.Write(settlement.EntryRef, NpgsqlDbType.Text);
-        WriteNullable(copy, string.IsNullOrEmpty(settlement.OrderNo) ? null : settlement.OrderNo);
+        copy.WriteOrNull(string.IsNullOrEmpty(settlement.OrderNo) ? null : settlement.OrderNo);
         copy.Write(settlement.Gross, NpgsqlDbType.Numeric);
-        WriteNullable(copy, settlement.Fee);
-        WriteNullable(copy, settlement.Net);
+        copy.WriteOrNull(settlement.Fee);
+        copy.WriteOrNull(settlement.Net);
         copy.Write(settlement.Currency, NpgsqlDbType.Text);
         copy.Write(settlement.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         copy.Write(settlement.ProviderStatus, NpgsqlDbType.Text);
@@ -139,10 +139,10 @@ public sealed class EvidenceImport : IAsyncDisposable
         copy.Write(delivery.TargetAccount, NpgsqlDbType.Text);
         copy.Write(delivery.Sku, NpgsqlDbType.Text);
         copy.Write(delivery.Quantity, NpgsqlDbType.Integer);
-        WriteNullable(copy, delivery.FaceValue);
-        WriteNullable(copy, delivery.Cost);
+        copy.WriteOrNull(delivery.FaceValue);
+        copy.WriteOrNull(delivery.Cost);
         copy.Write(DeliveryStatusName(delivery.Status), NpgsqlDbType.Text);
-        WriteNullable(copy, delivery.FinishedAt?.ToUniversalTime());
+        copy.WriteOrNull(delivery.FinishedAt);
         _rows++;
     }
 
@@ -338,30 +338,5 @@ public sealed class EvidenceImport : IAsyncDisposable
                 amount = EXCLUDED.amount, currency = EXCLUDED.currency, pay_channel = EXCLUDED.pay_channel,
                 status = EXCLUDED.status, file_id = EXCLUDED.file_id, line_no = EXCLUDED.line_no
             """, transaction: _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-    }
-
-    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value)
-        where T : struct
-    {
-        if (value is null)
-        {
-            copy.WriteNull();
-        }
-        else
-        {
-            copy.Write(value.Value);
-        }
-    }
-
-    private static void WriteNullable(NpgsqlBinaryImporter copy, string? value)
-    {
-        if (value is null)
-        {
-            copy.WriteNull();
-        }
-        else
-        {
-            copy.Write(value, NpgsqlDbType.Text);
-        }
     }
 }

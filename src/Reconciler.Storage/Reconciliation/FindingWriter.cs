@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Reconciler.Core.Matching;
+using Reconciler.Storage.Importing;
 
 namespace Reconciler.Storage.Reconciliation;
 
@@ -65,17 +66,17 @@ public sealed class FindingWriter : IAsyncDisposable
         _copy.Write(finding.FindingId, NpgsqlDbType.Text);
         _copy.Write(finding.Kind.ToName(), NpgsqlDbType.Text);
         _copy.Write(businessDate, NpgsqlDbType.Date);
-        WriteText(_copy, finding.OrderNo);
-        WriteText(_copy, finding.Provider);
-        WriteText(_copy, finding.ProviderTxnId);
-        WriteText(_copy, finding.Vendor);
-        WriteNumber(_copy, finding.ExpectedAmount);
-        WriteNumber(_copy, finding.ChargedAmount);
-        WriteInt(_copy, finding.DeliveredQuantity);
-        WriteInt(_copy, finding.OrderedQuantity);
-        WriteText(_copy, finding.Currency);
+        _copy.WriteOrNull(finding.OrderNo);
+        _copy.WriteOrNull(finding.Provider);
+        _copy.WriteOrNull(finding.ProviderTxnId);
+        _copy.WriteOrNull(finding.Vendor);
+        _copy.WriteOrNull(finding.ExpectedAmount);
+        _copy.WriteOrNull(finding.ChargedAmount);
+        _copy.WriteOrNull(finding.DeliveredQuantity);
+        _copy.WriteOrNull(finding.OrderedQuantity);
+        _copy.WriteOrNull(finding.Currency);
         _copy.Write(finding.Action.ToName(), NpgsqlDbType.Text);
-        WriteNumber(_copy, finding.CompensationAmount);
+        _copy.WriteOrNull(finding.CompensationAmount);
         _copy.Write(finding.Detail, NpgsqlDbType.Text);
         Count++;
     }
@@ -247,42 +248,6 @@ public sealed class FindingWriter : IAsyncDisposable
             await _copy.CompleteAsync(cancellationToken);
             await _copy.DisposeAsync();
             _copy = null;
-        }
-    }
-
-    private static void WriteText(NpgsqlBinaryImporter copy, string? value)
-    {
-        if (value is null)
-        {
-            copy.WriteNull();
-        }
-        else
-        {
-            copy.Write(value, NpgsqlDbType.Text);
-        }
-    }
-
-    private static void WriteNumber(NpgsqlBinaryImporter copy, decimal? value)
-    {
-        if (value is null)
-        {
-            copy.WriteNull();
-        }
-        else
-        {
-            copy.Write(value.Value, NpgsqlDbType.Numeric);
-        }
-    }
-
-    private static void WriteInt(NpgsqlBinaryImporter copy, int? value)
-    {
-        if (value is null)
-        {
-            copy.WriteNull();
-        }
-        else
-        {
-            copy.Write(value.Value, NpgsqlDbType.Integer);
         }
     }
 

@@ -18,9 +18,9 @@ public sealed class SampleDay(string date)
 
     public string Inbox => Path.Combine(Folder, "inbox");
 
-    public IReadOnlyList<Dictionary<string, string>> ExpectedMismatches => Csv.ReadFile(Path.Combine(Folder, "expected-mismatches.csv"));
+    public IReadOnlyList<Dictionary<string, string>> ExpectedMismatches => Rfc4180.ReadFile(Path.Combine(Folder, "expected-mismatches.csv"));
 
-    public IReadOnlyList<Dictionary<string, string>> ExpectedFiles => Csv.ReadFile(Path.Combine(Folder, "expected-files.csv"));
+    public IReadOnlyList<Dictionary<string, string>> ExpectedFiles => Rfc4180.ReadFile(Path.Combine(Folder, "expected-files.csv"));
 
     public string[] RunArgs(string outDir, string? asOf = null) =>
         ["run", "--date", Date, "--as-of", asOf ?? AsOf, "--inbox", Inbox, "--out", outDir];
@@ -33,10 +33,10 @@ public sealed class SampleDay(string date)
     {
         var path = Path.Combine(outDir, "mismatches.csv");
         File.Exists(path).Should().BeTrue("the run writes {0}", path);
-        var expectedHeader = Csv.Parse(File.ReadAllText(Path.Combine(Folder, "expected-mismatches.csv")))[0];
-        Csv.Parse(File.ReadAllText(path))[0].Should().Equal(expectedHeader, "mismatches.csv has the documented columns in order");
+        var expectedHeader = Rfc4180.Parse(File.ReadAllText(Path.Combine(Folder, "expected-mismatches.csv")))[0];
+        Rfc4180.Parse(File.ReadAllText(path))[0].Should().Equal(expectedHeader, "mismatches.csv has the documented columns in order");
 
-        var actual = Csv.ReadFile(path);
+        var actual = Rfc4180.ReadFile(path);
         var expected = ExpectedMismatches;
         actual.Select(r => r["finding_id"]).Should().Equal(expected.Select(r => r["finding_id"]), "the same findings in the same order");
         foreach (var (want, got) in expected.Zip(actual))

@@ -1,12 +1,13 @@
 using System.Text;
 
-namespace Reconciler.Reports.Tests;
+namespace Reconciler.Testing;
 
-/// <summary>A strict little RFC 4180 reader, so the tests check the bytes the writer produced and not a lenient parser's view of them.</summary>
-internal static class Rfc4180
+/// <summary>A small strict RFC 4180 reader (CRLF or LF), so the tests read the bytes the product wrote and not a lenient parser's view of them.</summary>
+public static class Rfc4180
 {
-    public static List<string[]> Parse(string text)
+    public static IReadOnlyList<string[]> Parse(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var records = new List<string[]>();
         var fields = new List<string>();
         var field = new StringBuilder();
@@ -18,6 +19,11 @@ internal static class Rfc4180
                 i++;
                 while (true)
                 {
+                    if (i >= text.Length)
+                    {
+                        throw new FormatException("Unterminated quoted field.");
+                    }
+
                     if (text[i] == '"' && i + 1 < text.Length && text[i + 1] == '"')
                     {
                         field.Append('"');
@@ -36,7 +42,7 @@ internal static class Rfc4180
             }
             else
             {
-                while (i < text.Length && text[i] is not ',' and not '\n')
+                while (i < text.Length && text[i] is not ',' and not '\n' and not '\r')
                 {
                     field.Append(text[i++]);
                 }
@@ -50,6 +56,11 @@ internal static class Rfc4180
                 continue;
             }
 
+            if (i < text.Length && text[i] == '\r')
+            {
+                i++;
+            }
+
             if (i < text.Length && text[i] == '\n')
             {
                 i++;
@@ -60,5 +71,15 @@ internal static class Rfc4180
         }
 
         return records;
+    }
+
+    /// <summary>The rows as column-name → value maps (the header row names the columns).</summary>
+    public static IReadOnlyList<Dictionary<string, string>> ReadFile(string path)
+    {
+        var records = Parse(File.ReadAllText(path, Encoding.UTF8));
+        var header = records[0];
+        return [.. records.Skip(1).Select((r, i) => r.Length == header.Length
+            ? header.Zip(r).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal)
+            : throw new FormatException($"{path} record {i + 2} has {r.Length} cells, its header {header.Length}."))];
     }
 }
