@@ -190,119 +190,69 @@ public static class HtmlReportWriter
         w.WriteLine("</section>");
     }
 
-    private static void WriteOrders(TextWriter w, RunReport report)
-    {
-        w.WriteLine("<section>");
-        w.WriteLine("<h2>Orders of the day</h2>");
-        if (report.Orders.Count == 0)
-        {
-            w.WriteLine("<p>No orders were created on this date.</p>");
-        }
-        else
-        {
-            w.WriteLine("<table>");
-            w.WriteLine("<thead><tr><th>Currency</th><th class=\"num\">Orders</th><th class=\"num\">Amount</th></tr></thead>");
-            w.WriteLine("<tbody>");
-            foreach (var orders in report.Orders)
-            {
-                w.WriteLine("<tr>" + Td(orders.Currency) + Num(orders.Count) + MoneyCell(orders.Amount, orders.Currency) + "</tr>");
-            }
+    private static void WriteOrders(TextWriter w, RunReport report) =>
+        WriteTableSection(w, "Orders of the day", report.Orders, "No orders were created on this date.",
+            "<th>Currency</th><th class=\"num\">Orders</th><th class=\"num\">Amount</th>",
+            orders => Td(orders.Currency) + Num(orders.Count) + MoneyCell(orders.Amount, orders.Currency));
 
-            w.WriteLine("</tbody>");
-            w.WriteLine("</table>");
-        }
+    private static void WriteChannels(TextWriter w, RunReport report) =>
+        WriteTableSection(w, "Payment channels", report.Channels, "No settlement lines for this date.",
+            "<th>Provider</th><th>Currency</th><th class=\"num\">Payments</th><th class=\"num\">Gross</th>"
+            + "<th class=\"num\">Refunds</th><th class=\"num\">Refunded</th><th class=\"num\">Chargebacks</th>"
+            + "<th class=\"num\">Charged back</th><th class=\"num\">Fees</th><th class=\"num\">Orders</th>"
+            + "<th class=\"num\">Order amount</th>",
+            c => Td(c.Provider) + Td(c.Currency)
+                + Num(c.Payments) + MoneyCell(c.PaymentGross, c.Currency)
+                + Num(c.Refunds) + MoneyCell(c.RefundAmount, c.Currency)
+                + Num(c.Chargebacks) + MoneyCell(c.ChargebackAmount, c.Currency)
+                + MoneyCell(c.Fees, c.Currency)
+                + Num(c.Orders) + MoneyCell(c.OrderAmount, c.Currency));
 
-        w.WriteLine("</section>");
-    }
+    private static void WriteVendors(TextWriter w, RunReport report) =>
+        WriteTableSection(w, "Vendors", report.Vendors, "No delivery events for this date.",
+            "<th>Vendor</th><th class=\"num\">Events</th><th class=\"num\">Quantity delivered</th>"
+            + "<th class=\"num\">Failed</th><th class=\"num\">Still in flight</th><th class=\"num\">Cost</th>",
+            v => Td(v.Vendor) + Num(v.Events) + Num(v.DeliveredQuantity) + Num(v.Failed) + Num(v.InFlight)
+                + "<td class=\"num\">" + E(Amount(v.Cost)) + "</td>");
 
-    private static void WriteChannels(TextWriter w, RunReport report)
-    {
-        w.WriteLine("<section>");
-        w.WriteLine("<h2>Payment channels</h2>");
-        if (report.Channels.Count == 0)
-        {
-            w.WriteLine("<p>No settlement lines for this date.</p>");
-        }
-        else
-        {
-            w.WriteLine("<table>");
-            w.WriteLine("<thead><tr><th>Provider</th><th>Currency</th><th class=\"num\">Payments</th><th class=\"num\">Gross</th>"
-                + "<th class=\"num\">Refunds</th><th class=\"num\">Refunded</th><th class=\"num\">Chargebacks</th>"
-                + "<th class=\"num\">Charged back</th><th class=\"num\">Fees</th><th class=\"num\">Orders</th>"
-                + "<th class=\"num\">Order amount</th></tr></thead>");
-            w.WriteLine("<tbody>");
-            foreach (var c in report.Channels)
-            {
-                w.WriteLine("<tr>" + Td(c.Provider) + Td(c.Currency)
-                    + Num(c.Payments) + MoneyCell(c.PaymentGross, c.Currency)
-                    + Num(c.Refunds) + MoneyCell(c.RefundAmount, c.Currency)
-                    + Num(c.Chargebacks) + MoneyCell(c.ChargebackAmount, c.Currency)
-                    + MoneyCell(c.Fees, c.Currency)
-                    + Num(c.Orders) + MoneyCell(c.OrderAmount, c.Currency)
-                    + "</tr>");
-            }
-
-            w.WriteLine("</tbody>");
-            w.WriteLine("</table>");
-        }
-
-        w.WriteLine("</section>");
-    }
-
-    private static void WriteVendors(TextWriter w, RunReport report)
-    {
-        w.WriteLine("<section>");
-        w.WriteLine("<h2>Vendors</h2>");
-        if (report.Vendors.Count == 0)
-        {
-            w.WriteLine("<p>No delivery events for this date.</p>");
-        }
-        else
-        {
-            w.WriteLine("<table>");
-            w.WriteLine("<thead><tr><th>Vendor</th><th class=\"num\">Events</th><th class=\"num\">Quantity delivered</th>"
-                + "<th class=\"num\">Failed</th><th class=\"num\">Still in flight</th><th class=\"num\">Cost</th></tr></thead>");
-            w.WriteLine("<tbody>");
-            foreach (var v in report.Vendors)
-            {
-                w.WriteLine("<tr>" + Td(v.Vendor) + Num(v.Events) + Num(v.DeliveredQuantity) + Num(v.Failed) + Num(v.InFlight)
-                    + "<td class=\"num\">" + E(Amount(v.Cost)) + "</td></tr>");
-            }
-
-            w.WriteLine("</tbody>");
-            w.WriteLine("</table>");
-        }
-
-        w.WriteLine("</section>");
-    }
-
-    private static void WriteKinds(TextWriter w, RunReport report)
-    {
-        w.WriteLine("<section>");
-        w.WriteLine("<h2>Findings per kind</h2>");
-        if (report.Kinds.Count == 0)
-        {
-            w.WriteLine("<p>No findings.</p>");
-        }
-        else
-        {
-            w.WriteLine("<table>");
-            w.WriteLine("<thead><tr><th>Kind</th><th class=\"num\">Count</th><th class=\"num\">Charged</th>"
-                + "<th class=\"num\">Compensation</th></tr></thead>");
-            w.WriteLine("<tbody>");
-            foreach (var k in report.Kinds)
-            {
-                w.WriteLine("<tr>" + Td(Labels.Kind(k.Kind)) + Num(k.Count)
-                    + "<td class=\"num\">" + MoneyLines(k.ChargedAmount) + "</td>"
-                    + "<td class=\"num\">" + MoneyLines(k.CompensationAmount) + "</td></tr>");
-            }
-
-            w.WriteLine("</tbody>");
-            w.WriteLine("</table>");
-        }
-
-        w.WriteLine("<p><strong>Compensation total:</strong> "
+    private static void WriteKinds(TextWriter w, RunReport report) =>
+        WriteTableSection(w, "Findings per kind", report.Kinds, "No findings.",
+            "<th>Kind</th><th class=\"num\">Count</th><th class=\"num\">Charged</th><th class=\"num\">Compensation</th>",
+            k => Td(Labels.Kind(k.Kind)) + Num(k.Count)
+                + "<td class=\"num\">" + MoneyLines(k.ChargedAmount) + "</td>"
+                + "<td class=\"num\">" + MoneyLines(k.CompensationAmount) + "</td>",
+            "<p><strong>Compensation total:</strong> "
             + (report.CompensationTotal.Count > 0 ? MoneyInline(report.CompensationTotal) : "none") + "</p>");
+
+    /// <summary>A section of one table, or a sentence when it has no rows; cells are HTML already encoded by the caller.</summary>
+    private static void WriteTableSection<T>(
+        TextWriter w, string title, IReadOnlyCollection<T> rows, string whenEmpty, string headerCells, Func<T, string> rowCells, string? footer = null)
+    {
+        w.WriteLine("<section>");
+        w.WriteLine("<h2>" + E(title) + "</h2>");
+        if (rows.Count == 0)
+        {
+            w.WriteLine("<p>" + E(whenEmpty) + "</p>");
+        }
+        else
+        {
+            w.WriteLine("<table>");
+            w.WriteLine("<thead><tr>" + headerCells + "</tr></thead>");
+            w.WriteLine("<tbody>");
+            foreach (var row in rows)
+            {
+                w.WriteLine("<tr>" + rowCells(row) + "</tr>");
+            }
+
+            w.WriteLine("</tbody>");
+            w.WriteLine("</table>");
+        }
+
+        if (footer is not null)
+        {
+            w.WriteLine(footer);
+        }
+
         w.WriteLine("</section>");
     }
 

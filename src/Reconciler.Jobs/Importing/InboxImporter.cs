@@ -58,7 +58,7 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
         if (import is null)
         {
             logger.LogInformation("{File}: {Detail}", entry.SourceName, duplicate!.Detail);
-            return new ImportedEntry(entry.SourceName, planned.Sha256, entry.Reader.Format, duplicate!);
+            return new ImportedEntry(entry.SourceName, planned.Sha256, duplicate!);
         }
 
         await using (import)
@@ -92,7 +92,7 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
                 "{File} ({Format}): {Status}, {Rows} rows, {Quarantined} quarantined{Detail}",
                 entry.SourceName, entry.Reader.Format, outcome.Status, outcome.RowsImported, outcome.RowsQuarantined,
                 outcome.Detail is null ? string.Empty : " — " + outcome.Detail);
-            return new ImportedEntry(entry.SourceName, planned.Sha256, entry.Reader.Format, outcome);
+            return new ImportedEntry(entry.SourceName, planned.Sha256, outcome);
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class PlatformDatabaseOrders(NpgsqlDataSource dataSource, Reconcil
             var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             var outcome = await import.CommitAsync(new FileFacts(null, null, window.Date, window.Date), cancellationToken, sha);
             logger.LogInformation("{Source}: {Status}, {Rows} orders, {Quarantined} quarantined", sourceName, outcome.Status, outcome.RowsImported, outcome.RowsQuarantined);
-            return new ImportedEntry(sourceName, sha, Format, outcome);
+            return new ImportedEntry(sourceName, sha, outcome);
         }
     }
 

@@ -116,7 +116,7 @@ public sealed class FindingWriter : IAsyncDisposable
     {
         await EndCopyAsync(cancellationToken);
         var p = Parameters;
-        var upserted = await ExecuteAsync(
+        await ExecuteAsync(
             $"""
             WITH prior AS (
                 SELECT f.finding_id, f.status FROM finding f WHERE f.finding_id IN (SELECT finding_id FROM finding_stage)
@@ -195,7 +195,6 @@ public sealed class FindingWriter : IAsyncDisposable
 
         await _transaction.CommitAsync(cancellationToken);
         _committed = true;
-        _ = upserted;
         return new FindingChanges(
             counts.New, counts.Open, resolved, requests.Count(created => created), requests.Count(created => !created), withdrawn,
             counts.CompensatedButResolved);
