@@ -37,6 +37,9 @@ public sealed class CsvVendorMapping
 
     public string? FinishedAtColumn { get; set; }
 
+    /// <summary>The column of the delivered code or serial, which tells two parts of one batch apart.</summary>
+    public string? VoucherColumn { get; set; }
+
     /// <summary>.NET format of <see cref="FinishedAtColumn"/> when it carries no offset, e.g. <c>yyyy-MM-dd HH:mm:ss</c>.</summary>
     public string? FinishedAtFormat { get; set; }
 

@@ -1,6 +1,9 @@
 namespace Reconciler.Core.Evidence;
 
-/// <summary>One delivery attempt as a vendor's log reports it; several may exist per order (retries, batch parts).</summary>
+/// <summary>
+/// One delivery attempt as a vendor's log reports it; several may exist per order (retries, batch parts).
+/// <see cref="Voucher"/> is what the vendor delivered or its serial (card code, operator serial number), when it says.
+/// </summary>
 public sealed record DeliveryRecord(
     string Vendor,
     string VendorOrderId,
@@ -11,4 +14,5 @@ public sealed record DeliveryRecord(
     decimal? FaceValue,
     decimal? Cost,
     DeliveryStatus Status,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    string? Voucher = null);

@@ -108,7 +108,8 @@ public sealed class FuluJsonlReader : IFormatReader
             Status: status,
             FinishedAt: finished.Length == 0
                 ? null
-                : FieldParsing.WallClock("charge_finish_time", finished, TimeFormat, FieldParsing.Beijing));
+                : FieldParsing.WallClock("charge_finish_time", finished, TimeFormat, FieldParsing.Beijing),
+            Voucher: Text(root, "operator_serial_number") is { Length: > 0 } serial ? serial : null);
     }
 
     /// <summary>

@@ -126,7 +126,8 @@ public sealed class MappedVendorCsvReader : IFormatReader
             FaceValue: m.FaceValueColumn is { Length: > 0 } fv ? FieldParsing.OptionalDecimal(fv, csv.Get(fv)) : null,
             Cost: m.CostColumn is { Length: > 0 } c ? FieldParsing.OptionalDecimal(c, csv.Get(c)) : null,
             Status: status,
-            FinishedAt: FinishedAt(csv));
+            FinishedAt: FinishedAt(csv),
+            Voucher: m.VoucherColumn is { Length: > 0 } vc && csv.GetOptional(vc) is { Length: > 0 } voucher ? voucher : null);
         return new DeliveryRow(csv.LineNumber, delivery);
     }
 

@@ -60,7 +60,8 @@ public sealed class VendorCsvReader : IFormatReader
             FaceValue: FieldParsing.OptionalDecimal("face_value", csv.Get("face_value")),
             Cost: FieldParsing.OptionalDecimal("cost", csv.Get("cost")),
             Status: status,
-            FinishedAt: FieldParsing.OptionalOffsetTime("finished_at", csv.Get("finished_at")));
+            FinishedAt: FieldParsing.OptionalOffsetTime("finished_at", csv.Get("finished_at")),
+            Voucher: csv.Get("voucher") is { Length: > 0 } voucher ? voucher : null);
         return new DeliveryRow(csv.LineNumber, delivery);
     }
 }

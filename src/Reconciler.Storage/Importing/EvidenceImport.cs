@@ -143,6 +143,7 @@ public sealed class EvidenceImport : IAsyncDisposable
         copy.WriteOrNull(delivery.Cost);
         copy.Write(DeliveryStatusName(delivery.Status), NpgsqlDbType.Text);
         copy.WriteOrNull(delivery.FinishedAt);
+        copy.WriteOrNull(delivery.Voucher);
         _rows++;
     }
 
@@ -320,7 +321,7 @@ public sealed class EvidenceImport : IAsyncDisposable
             EvidenceKind.Settlement =>
                 "COPY settlement_line (file_id, line_no, provider, entry_type, provider_txn_id, entry_ref, order_no, gross, fee, net, currency, occurred_at, provider_status) FROM STDIN (FORMAT BINARY)",
             _ =>
-                "COPY delivery_event (file_id, line_no, vendor, vendor_order_id, order_no, target_account, sku, quantity, face_value, cost, status, finished_at) FROM STDIN (FORMAT BINARY)",
+                "COPY delivery_event (file_id, line_no, vendor, vendor_order_id, order_no, target_account, sku, quantity, face_value, cost, status, finished_at, voucher) FROM STDIN (FORMAT BINARY)",
         });
         return _copy;
     }

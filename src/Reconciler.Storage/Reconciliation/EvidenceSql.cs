@@ -18,6 +18,22 @@ internal static class EvidenceSql
         )
         """;
 
+    /// <summary>
+    /// The distinct delivery events among the rows <paramref name="rowsFrom"/> yields (aliased <c>d</c>). The same event
+    /// seen in two files counts once; retries and batch parts are distinct events, and rows alike in every field
+    /// within one file are distinct parts of a batch (numbered), not one event seen twice.
+    /// </summary>
+    public static string DistinctDeliveryEvents(string rowsFrom) =>
+        $"""
+        SELECT DISTINCT order_no, vendor, vendor_order_id, target_account, quantity, status, finished_at, voucher, cost, part
+        FROM (
+            SELECT d.*, row_number() OVER (
+                PARTITION BY d.file_id, d.vendor, d.vendor_order_id, d.target_account, d.quantity, d.status, d.finished_at, d.voucher
+                ORDER BY d.line_no) AS part
+            FROM {rowsFrom}
+        ) numbered
+        """;
+
     public static readonly string OrderEvidence =
         $"""
         WITH {Scope},
@@ -52,9 +68,7 @@ internal static class EvidenceSql
             FROM money GROUP BY order_no
         ),
         attempt AS (
-            -- The same event seen in two files counts once; retries and batch parts are distinct events.
-            SELECT DISTINCT d.order_no, d.vendor, d.vendor_order_id, d.target_account, d.quantity, d.status, d.finished_at
-            FROM delivery_event d JOIN scope USING (order_no)
+            {DistinctDeliveryEvents("delivery_event d JOIN scope USING (order_no)")}
         ),
         delivered AS (
             SELECT a.order_no,

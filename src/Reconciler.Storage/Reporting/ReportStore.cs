@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Reconciler.Core.Matching;
+using Reconciler.Storage.Reconciliation;
 
 namespace Reconciler.Storage.Reporting;
 
@@ -52,11 +53,9 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     /// <summary>Delivery events of the orders created on the date, per vendor (each distinct event once).</summary>
     public async Task<IReadOnlyList<VendorTotalsRow>> VendorTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>
         await QueryAsync<VendorTotalsRow>(
-            """
+            $"""
             WITH event AS (
-                SELECT DISTINCT d.vendor, d.vendor_order_id, d.order_no, d.target_account, d.quantity, d.status, d.finished_at, d.cost
-                FROM delivery_event d JOIN platform_order o USING (order_no)
-                WHERE o.created_at >= @start AND o.created_at < @end
+                {EvidenceSql.DistinctDeliveryEvents("delivery_event d JOIN platform_order o USING (order_no) WHERE o.created_at >= @start AND o.created_at < @end")}
             )
             SELECT vendor AS Vendor, count(*) AS Events,
                    coalesce(sum(quantity) FILTER (WHERE status = 'success'), 0) AS DeliveredQuantity,

@@ -18,7 +18,7 @@ public class FuluJsonlReaderTests
         first.LineNumber.Should().Be(1);
         first.Delivery.Should().Be(new DeliveryRecord(
             "fulu", "22261118000000000000", "KM202611180000019", "8353697892", "WZRY-60", 1, null, 5.7600m,
-            DeliveryStatus.Success, new DateTimeOffset(2026, 11, 17, 16, 4, 2, TimeSpan.Zero)));
+            DeliveryStatus.Success, new DateTimeOffset(2026, 11, 17, 16, 4, 2, TimeSpan.Zero), "fl086035417009779977478009"));
         rows.OfType<DeliveryRow>().Count(r => r.Delivery.Status == DeliveryStatus.Failed).Should().Be(4);
     }
 

@@ -150,6 +150,30 @@ public sealed class OrderEvidenceTests : DatabaseTest
     }
 
     [Fact]
+    public async Task ReadOrderEvidenceAsync_CountsEveryPartOfABatch_WhenPartsAreAlikeInOneFile()
+    {
+        await GivenOrderAsync(Order(OrderNo, Beijing(11, 18, 9, 30), 400.00m, quantity: 2));
+        var part = Delivery("cmcc", "V26111800000007", OrderNo, DeliveryStatus.Success, finishedAt: Beijing(11, 18, 9, 35));
+        await GivenDeliveriesAsync("carrier_delivery_20261118.csv", part, part);
+        await GivenDeliveriesAsync("carrier_delivery_20261118 (1).csv", part, part);
+
+        var order = await ReadOneAsync();
+
+        order.DeliveredQuantity.Should().Be(2, "two alike rows of one file are two parts; the second file repeats them");
+    }
+
+    [Fact]
+    public async Task ReadOrderEvidenceAsync_TellsBatchPartsApartByVoucher_WhenTheyCameInDifferentFiles()
+    {
+        await GivenOrderAsync(Order(OrderNo, Beijing(11, 18, 9, 30), 400.00m, quantity: 2));
+        var part = Delivery("cmcc", "V26111800000007", OrderNo, DeliveryStatus.Success, finishedAt: Beijing(11, 18, 9, 35));
+        await GivenDeliveriesAsync("carrier_delivery_20261118_am.csv", part with { Voucher = "JDE200-0001" });
+        await GivenDeliveriesAsync("carrier_delivery_20261118_pm.csv", part with { Voucher = "JDE200-0002" }, part with { Voucher = "JDE200-0001" });
+
+        (await ReadOneAsync()).DeliveredQuantity.Should().Be(2);
+    }
+
+    [Fact]
     public async Task ReadOrderEvidenceAsync_IsNotInFlight_WhenProcessingIsFollowedBySuccess()
     {
         await GivenOrderAsync();
