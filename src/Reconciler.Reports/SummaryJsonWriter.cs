@@ -30,10 +30,20 @@ public static class SummaryJsonWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        JsonSerializer.Serialize(output, ToDocument(report), Options);
+        JsonSerializer.Serialize(output, ToDocument(report, withFindings: true), Options);
     }
 
-    private static SummaryDocument ToDocument(RunReport report) =>
+    /// <summary>
+    /// The same document without the findings lists (their counts stay): what a run keeps in the database, small
+    /// whatever the day's size; the lists are in the run's findings tables and in summary.json.
+    /// </summary>
+    public static string TotalsJson(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return JsonSerializer.Serialize(ToDocument(report, withFindings: false), Options);
+    }
+
+    private static SummaryDocument ToDocument(RunReport report, bool withFindings) =>
         new(
             FormatVersion,
             new RunSection(
@@ -61,8 +71,8 @@ public static class SummaryJsonWriter
             new QuarantineSection(
                 report.QuarantinedTotal,
                 [.. report.Files.Where(f => f.Quarantined > 0).Select(f => new QuarantinedFile(f.Name, f.Quarantined))]),
-            [.. MismatchesCsvWriter.Sorted(report.Findings).Select(ToRow)],
-            [.. MismatchesCsvWriter.Sorted(report.Resolved).Select(ToRow)]);
+            withFindings ? [.. MismatchesCsvWriter.Sorted(report.Findings).Select(ToRow)] : [],
+            withFindings ? [.. MismatchesCsvWriter.Sorted(report.Resolved).Select(ToRow)] : []);
 
     private static long Count(IEnumerable<ReportedFinding> findings, string status) =>
         findings.LongCount(f => string.Equals(f.Status, status, StringComparison.Ordinal));

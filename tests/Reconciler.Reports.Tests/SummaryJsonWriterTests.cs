@@ -14,6 +14,21 @@ public class SummaryJsonWriterTests
     }
 
     [Fact]
+    public void TotalsJson_KeepsTheCountsAndLeavesTheListsOut_ForTheRunRow()
+    {
+        var report = Report();
+
+        using var document = JsonDocument.Parse(SummaryJsonWriter.TotalsJson(report));
+        var root = document.RootElement;
+
+        root.GetProperty("finding_counts").GetProperty("total").GetInt64().Should().Be(report.Findings.Count);
+        root.GetProperty("finding_counts").GetProperty("resolved").GetInt64().Should().Be(report.Resolved.Count);
+        root.GetProperty("findings").GetArrayLength().Should().Be(0);
+        root.GetProperty("resolved").GetArrayLength().Should().Be(0);
+        root.GetProperty("kinds").GetArrayLength().Should().Be(report.Kinds.Count);
+    }
+
+    [Fact]
     public void Write_UsesSnakeCaseNamesInAStableOrder_ForTheTopLevel()
     {
         var root = Parse(Report());

@@ -45,16 +45,24 @@ public sealed class ReconciliationRunner(
             var window = new ReconciliationWindow(
                 request.Date, _calendar.StartOf(request.Date), _calendar.EndOf(request.Date), request.AsOf.ToUniversalTime());
             var seq = 0;
+            var rowsImported = 0L;
             if (platformOrders.Enabled)
             {
                 var imported = await platformOrders.ImportAsync(window, runId, cancellationToken);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
+                rowsImported += imported.Outcome.RowsImported;
             }
 
             foreach (var entry in planned)
             {
                 var imported = await importer.ImportAsync(entry, runId, cancellationToken);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
+                rowsImported += imported.Outcome.RowsImported;
+            }
+
+            if (rowsImported > 0)
+            {
+                await runs.RefreshStatisticsAsync(cancellationToken);
             }
 
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
@@ -65,7 +73,7 @@ public sealed class ReconciliationRunner(
 
             var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
             var outputs = ReportWriter.WriteAll(report, request.OutDir);
-            await runs.CompleteRunAsync(runId, SummaryJson(report), cancellationToken);
+            await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), cancellationToken);
             return new RunResult(runId, report, outputs);
         }
         catch (Exception e)
@@ -100,13 +108,6 @@ public sealed class ReconciliationRunner(
         }
 
         return await writer.CommitAsync(cancellationToken);
-    }
-
-    private static string SummaryJson(RunReport report)
-    {
-        using var buffer = new MemoryStream();
-        SummaryJsonWriter.Write(report, buffer);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static Finding CompensatedButResolved(CompensatedBreak compensated)

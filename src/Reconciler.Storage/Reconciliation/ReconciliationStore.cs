@@ -36,9 +36,9 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
                 RefundTotal = reader.GetDecimal(10),
                 ChargebackTotal = reader.GetDecimal(11),
                 FirstPaymentAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
-                Provider = reader.IsDBNull(13) ? null : reader.GetString(13),
-                ProviderTxnId = reader.IsDBNull(14) ? null : reader.GetString(14),
-                Vendor = reader.IsDBNull(15) ? null : reader.GetString(15),
+                Provider = SortedSet(reader, 13),
+                ProviderTxnId = SortedSet(reader, 14),
+                Vendor = SortedSet(reader, 15),
                 DeliveredQuantity = reader.GetInt32(16),
                 WrongAccountQuantity = reader.GetInt32(17),
                 InFlight = reader.GetBoolean(18),
@@ -118,6 +118,18 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(window);
         return await FindingWriter.OpenAsync(dataSource, runId, window, cancellationToken);
+    }
+
+    /// <summary>A comma-joined list from the database, de-duplicated and sorted ordinally (the same on every server).</summary>
+    private static string? SortedSet(NpgsqlDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        var items = reader.GetString(ordinal).Split(',');
+        return items.Length == 1 ? items[0] : string.Join(',', items.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
     }
 
     private static void AddWindow(NpgsqlCommand command, ReconciliationWindow window)

@@ -33,9 +33,10 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         await QueryAsync<SettlementTotalsRow>(
             """
             WITH line AS (
-                SELECT DISTINCT ON (provider, entry_type, entry_ref) provider, entry_type, gross, fee, currency
+                -- Copies of one provider line in two files are identical: one of each counts.
+                SELECT provider, entry_type, min(gross) AS gross, min(fee) AS fee, min(currency) AS currency
                 FROM settlement_line WHERE occurred_at >= @start AND occurred_at < @end
-                ORDER BY provider, entry_type, entry_ref, file_id, line_no
+                GROUP BY provider, entry_type, entry_ref
             )
             SELECT provider AS Provider, currency AS Currency,
                    count(*) FILTER (WHERE entry_type = 'payment') AS Payments,
@@ -57,11 +58,11 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
             WITH event AS (
                 {EvidenceSql.DistinctDeliveryEvents("delivery_event d JOIN platform_order o USING (order_no) WHERE o.created_at >= @start AND o.created_at < @end")}
             )
-            SELECT vendor AS Vendor, count(*) AS Events,
-                   coalesce(sum(quantity) FILTER (WHERE status = 'success'), 0) AS DeliveredQuantity,
-                   count(*) FILTER (WHERE status = 'failed') AS Failed,
-                   count(*) FILTER (WHERE status = 'processing') AS InFlight,
-                   coalesce(sum(cost) FILTER (WHERE status = 'success'), 0) AS Cost
+            SELECT vendor AS Vendor, sum(copies)::bigint AS Events,
+                   coalesce(sum(quantity * copies) FILTER (WHERE status = 'success'), 0)::bigint AS DeliveredQuantity,
+                   coalesce(sum(copies) FILTER (WHERE status = 'failed'), 0)::bigint AS Failed,
+                   coalesce(sum(copies) FILTER (WHERE status = 'processing'), 0)::bigint AS InFlight,
+                   coalesce(sum(cost * copies) FILTER (WHERE status = 'success'), 0) AS Cost
             FROM event GROUP BY vendor ORDER BY vendor
             """, Window(window), cancellationToken);
 

@@ -57,6 +57,17 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
             new { runId, summaryJson }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Refreshes the planner's statistics after an import: a day's load can multiply a table, and autovacuum's own
+    /// ANALYZE comes too late for the run's queries.
+    /// </summary>
+    public async Task RefreshStatisticsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "ANALYZE platform_order, settlement_line, delivery_event", commandTimeout: 0, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Marks a run failed with its one-line reason; never throws (it runs on the failure path).</summary>
     public async Task<bool> TryFailRunAsync(long runId, string error)
     {
