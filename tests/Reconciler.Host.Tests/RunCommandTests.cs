@@ -35,6 +35,24 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_FindsExactlyTheExpectedBreaks_WhenTheInboxHoldsEveryFormatAtOnce()
+    {
+        var day = SampleDay.November21;
+        await using var sandbox = await CliSandbox.CreateAsync();
+        var outDir = sandbox.PathOf("out");
+
+        var result = await sandbox.RunAsync(day.RunArgs(outDir));
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        day.AssertMismatches(outDir, status: "new");
+        using var summary = SampleDay.ReadSummary(outDir);
+        summary.RootElement.GetProperty("files").EnumerateArray()
+            .Select(f => (f.GetProperty("name").GetString()!.Split('!')[0], f.GetProperty("status").GetString()))
+            .Should().BeEquivalentTo(day.ExpectedFiles.Select(f => (f["file"], (string?)f["status"])));
+        result.Stdout.Should().Contain("rejected").And.Contain("duplicate");
+    }
+
+    [Fact]
     public async Task Run_ReportsEveryFileDuplicateAndCreatesNoSecondCompensation_WhenSameDayRunsTwice()
     {
         await using var sandbox = await CliSandbox.CreateAsync();

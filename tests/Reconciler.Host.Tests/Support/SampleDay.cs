@@ -8,6 +8,9 @@ public sealed class SampleDay(string date)
 {
     public static SampleDay November20 { get; } = new("2026-11-20");
 
+    /// <summary>Every real format at once: a bill downloaded twice, a zipped GBK Alipay bill and a truncated copy, UnionPay ZM, Stripe, Adyen.</summary>
+    public static SampleDay November21 { get; } = new("2026-11-21");
+
     public string Date { get; } = date;
 
     /// <summary>The as-of the samples' expected results assume: the next day 10:30 in Beijing.</summary>
