@@ -69,7 +69,7 @@ public sealed class ReconciliationRunner(
             var changes = await MatchAsync(runId, window, missing, cancellationToken);
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
-                runId, request.Date, changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
+                runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
 
             var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
             var outputs = ReportWriter.WriteAll(report, request.OutDir);
