@@ -17,7 +17,7 @@ public static class HtmlReportWriter
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     private const string Style = """
-        body { font-family: "Segoe UI", "Helvetica Neue", Arial, "PingFang SC", "Microsoft YaHei", sans-serif; font-size: 14px; color: #1a1a1a; margin: 24px; }
+        body { font-family: "Segoe UI", "Helvetica Neue", Arial, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; font-size: 14px; color: #1a1a1a; margin: 24px; }
         h1 { font-size: 22px; margin: 0 0 4px; }
         h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid #d0d7de; padding-bottom: 4px; }
         h3 { font-size: 15px; margin: 16px 0 6px; }
