@@ -41,6 +41,60 @@ internal static partial class AlipayFileLines
         return (count, amount);
     }
 
+    /// <summary>
+    /// Walks a GBK Alipay download: blank lines skipped; every <c>#</c> line handed to <paramref name="onComment"/> (and,
+    /// before the header, read for the period); the first other line is the header, which must hold
+    /// <paramref name="requiredColumns"/>; every data line after it is yielded with the header. A file without a header
+    /// is rejected. <paramref name="fileKind"/> (业务明细, 账务明细) and <paramref name="headerHint"/> name it in messages.
+    /// </summary>
+    public static IEnumerable<(HeaderMap Header, string Line, long Number)> DataLines(
+        Stream content, ReadContext context, IReadOnlyCollection<string> requiredColumns, string fileKind, string headerHint,
+        Action<string> onComment)
+    {
+        var source = context.SourceName;
+        HeaderMap? header = null;
+        foreach (var (number, bytes) in ByteLines.Read(content))
+        {
+            var line = TextEncodings.Gbk.GetString(bytes);
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            if (line.StartsWith('#'))
+            {
+                if (header is null)
+                {
+                    ReadPeriod(line, context);
+                }
+
+                onComment(line);
+                continue;
+            }
+
+            if (header is null)
+            {
+                header = new HeaderMap(SplitCells(line));
+                var missing = header.Missing(requiredColumns);
+                if (missing.Count > 0)
+                {
+                    throw new FileRejectedException(
+                        RejectionKind.Unreadable,
+                        $"{source} line {number}: the header lacks column(s) {string.Join(", ", missing)}; is this an Alipay {fileKind} file?");
+                }
+
+                continue;
+            }
+
+            yield return (header, line, number);
+        }
+
+        if (header is null)
+        {
+            throw new FileRejectedException(RejectionKind.Unreadable, $"{source}: no header row ({headerHint},...) was found.");
+        }
+    }
+
     /// <summary>Splits a data line (no quoting in Alipay's files) and trims the TAB that follows ID cells.</summary>
     public static string[] SplitCells(string line) => [.. line.Split(',').Select(ProviderParsing.Clean)];
 

@@ -49,50 +49,21 @@ public sealed class AlipayLedgerReader : IFormatReader
         ArgumentNullException.ThrowIfNull(context);
         context.Provider = AlipayFileLines.Provider;
         var source = context.SourceName;
-        HeaderMap? header = null;
         (int Count, decimal Amount)? declaredIncome = null;
         (int Count, decimal Amount)? declaredExpense = null;
         var sawListStart = false;
         var sawListEnd = false;
         var income = (Count: 0, Amount: 0m);
         var expense = (Count: 0, Amount: 0m);
-
-        foreach (var (number, bytes) in ByteLines.Read(content))
+        var lines = AlipayFileLines.DataLines(content, context, _requiredColumns, "账务明细", "账务流水号,业务流水号", line =>
         {
-            var line = TextEncodings.Gbk.GetString(bytes);
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            if (line.StartsWith('#'))
-            {
-                if (header is null)
-                {
-                    AlipayFileLines.ReadPeriod(line, context);
-                }
-
-                sawListEnd |= line.Contains(ListEndMarker, StringComparison.Ordinal);
-                sawListStart |= !sawListEnd && line.Contains(ListStartMarker, StringComparison.Ordinal);
-                declaredIncome ??= AlipayFileLines.ReadTotal(line, "收入合计");
-                declaredExpense ??= AlipayFileLines.ReadTotal(line, "支出合计");
-                continue;
-            }
-
-            if (header is null)
-            {
-                header = new HeaderMap(AlipayFileLines.SplitCells(line));
-                var missing = header.Missing(_requiredColumns);
-                if (missing.Count > 0)
-                {
-                    throw new FileRejectedException(
-                        RejectionKind.Unreadable,
-                        $"{source} line {number}: the header lacks column(s) {string.Join(", ", missing)}; is this an Alipay 账务明细 file?");
-                }
-
-                continue;
-            }
-
+            sawListEnd |= line.Contains(ListEndMarker, StringComparison.Ordinal);
+            sawListStart |= !sawListEnd && line.Contains(ListStartMarker, StringComparison.Ordinal);
+            declaredIncome ??= AlipayFileLines.ReadTotal(line, "收入合计");
+            declaredExpense ??= AlipayFileLines.ReadTotal(line, "支出合计");
+        });
+        foreach (var (header, line, number) in lines)
+        {
             var cells = AlipayFileLines.SplitCells(line);
             var row = ReadRow(header, cells, line, number, source);
             if (ProviderParsing.Clean(header.Cell(cells, IncomeColumn)) is { Length: > 0 } incomeText
@@ -110,11 +81,6 @@ public sealed class AlipayLedgerReader : IFormatReader
             }
 
             yield return row;
-        }
-
-        if (header is null)
-        {
-            throw new FileRejectedException(RejectionKind.Unreadable, $"{source}: no header row (账务流水号,业务流水号,...) was found.");
         }
 
         context.ControlSummary = FormattableString.Invariant(

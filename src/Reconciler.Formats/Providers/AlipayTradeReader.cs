@@ -49,52 +49,18 @@ public sealed class AlipayTradeReader : IFormatReader
         ArgumentNullException.ThrowIfNull(context);
         context.Provider = AlipayFileLines.Provider;
         var source = context.SourceName;
-        HeaderMap? header = null;
         (int Count, decimal Amount)? declaredPayments = null;
         (int Count, decimal Amount)? declaredRefunds = null;
         var payments = new Tally();
         var refunds = new Tally();
-
-        foreach (var (number, bytes) in ByteLines.Read(content))
+        var lines = AlipayFileLines.DataLines(content, context, _requiredColumns, "业务明细", "支付宝交易号,商户订单号,业务类型", line =>
         {
-            var line = TextEncodings.Gbk.GetString(bytes);
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            if (line.StartsWith('#'))
-            {
-                if (header is null)
-                {
-                    AlipayFileLines.ReadPeriod(line, context);
-                }
-
-                declaredPayments ??= AlipayFileLines.ReadTotal(line, "交易合计");
-                declaredRefunds ??= AlipayFileLines.ReadTotal(line, "退款合计");
-                continue;
-            }
-
-            if (header is null)
-            {
-                header = new HeaderMap(AlipayFileLines.SplitCells(line));
-                var missing = header.Missing(_requiredColumns);
-                if (missing.Count > 0)
-                {
-                    throw new FileRejectedException(
-                        RejectionKind.Unreadable,
-                        $"{source} line {number}: the header lacks column(s) {string.Join(", ", missing)}; is this an Alipay 业务明细 file?");
-                }
-
-                continue;
-            }
-
+            declaredPayments ??= AlipayFileLines.ReadTotal(line, "交易合计");
+            declaredRefunds ??= AlipayFileLines.ReadTotal(line, "退款合计");
+        });
+        foreach (var (header, line, number) in lines)
+        {
             yield return ReadRow(header, line, number, source, payments, refunds);
-        }
-
-        if (header is null)
-        {
-            throw new FileRejectedException(RejectionKind.Unreadable, $"{source}: no header row (支付宝交易号,商户订单号,业务类型,...) was found.");
         }
 
         context.ControlSummary = Describe(declaredPayments, declaredRefunds);
