@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Npgsql;
 using Reconciler.Storage.Importing;
@@ -128,8 +127,6 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
                 await connection.DisposeAsync();
             }
         }
-
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"lock on {date:yyyy-MM-dd}");
     }
 
     private sealed record RunRow(
