@@ -3,6 +3,7 @@ using Reconciler.Formats;
 using Reconciler.Formats.Detection;
 using Reconciler.Jobs.Importing;
 using Reconciler.Jobs.Running;
+using Reconciler.Jobs.Scheduling;
 
 namespace Reconciler.Jobs;
 
@@ -19,6 +20,11 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<PlatformDatabaseOrders>();
         services.AddSingleton<RunReportBuilder>();
         services.AddSingleton<ReconciliationRunner>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddTransient<RunJob>();
+        services.AddTransient<NightlyJob>();
+        services.AddTransient<InboxScanJob>();
+        services.AddTransient<RunSubmitter>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Reconciler.Formats;
+using Reconciler.Jobs.Scheduling;
 
 namespace Reconciler.Jobs;
 
@@ -33,4 +34,8 @@ public sealed class ReconcilerOptions
     public PlatformDatabaseOptions PlatformDatabase { get; init; } = new();
 
     public FormatOptions Formats { get; init; } = new();
+
+    public JobsOptions Jobs { get; init; } = new();
+
+    public ScheduleOptions Schedule { get; init; } = new();
 }

@@ -49,7 +49,8 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
         return planned;
     }
 
-    public async Task<ImportedEntry> ImportAsync(PlannedEntry planned, long runId, CancellationToken cancellationToken)
+    /// <summary>Imports one entry for a run, or ahead of any run (<paramref name="runId"/> null: the inbox scan).</summary>
+    public async Task<ImportedEntry> ImportAsync(PlannedEntry planned, long? runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(planned);
         var entry = planned.Entry;
