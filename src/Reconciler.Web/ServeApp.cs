@@ -59,7 +59,8 @@ public static class ServeApp
             server.WorkerCount = options.Jobs.WorkerCount;
             server.ShutdownTimeout = options.Jobs.ShutdownTimeout;
             server.CancellationCheckInterval = options.Jobs.CancellationCheckInterval;
-            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            // Hangfire makes the server id "<name>:<process id>:<guid>"; the run record keeps it as who executed the run.
+            server.ServerName = Environment.MachineName;
         });
         services.AddHostedService<RecurringJobsRegistration>();
 

@@ -21,6 +21,11 @@ public sealed class ReconcilerOptionsTests
         var mapping = options.Formats.VendorMappings.Should().ContainSingle().Subject;
         mapping.SuccessValuesOrDefault.Should().Equal("OK", "DELIVERED");
         mapping.FinishedAtFormat.Should().Be("yyyy-MM-dd HH:mm:ss");
+        options.Jobs.Retries.Should().Be(2);
+        options.Jobs.InvisibilityTimeout.Should().Be(TimeSpan.FromMinutes(5));
+        options.Jobs.HangfireSchema.Should().Be("hangfire");
+        options.Schedule.Nightly.Should().Be("30 10 * * *");
+        options.Schedule.InboxScan.Should().Be("*/5 * * * *");
     }
 
     [Fact]
