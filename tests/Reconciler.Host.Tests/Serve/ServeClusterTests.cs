@@ -63,7 +63,7 @@ public sealed class ServeClusterTests
             uninterrupted.ExitCode.Should().Be(0, uninterrupted.ToString());
 
             var environment = ServeProcess.Environment(sandbox, inbox);
-            var first = await ServeProcess.StartAsync(sandbox, environment);
+            await using var first = await ServeProcess.StartAsync(sandbox, environment);
             await using var second = await ServeProcess.StartAsync(sandbox, environment);
             var runId = await second.PostRunAsync(GeneratedDate, GeneratedAsOf, "kill test");
 
@@ -74,7 +74,6 @@ public sealed class ServeClusterTests
             executor.Should().Contain($":{victim.ProcessId}:");
             await victim.KillAsync();
             var finished = await survivor.WaitForRunAsync(runId, ServeProcess.IsFinished, TimeSpan.FromMinutes(4));
-            await victim.DisposeAsync();
 
             finished.GetProperty("status").GetString().Should().Be("completed", finished.ToString());
             finished.GetProperty("attempts").GetInt32().Should().Be(2, "the killed attempt and the one that finished");

@@ -20,6 +20,7 @@ public sealed class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
+    private bool _disposed;
 
     private ServeProcess(Process process, Uri baseAddress)
     {
@@ -202,6 +203,12 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Http.Dispose();
         await KillAsync();
         _process.Dispose();
