@@ -120,7 +120,7 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
                     throw new InvalidOperationException($"Unknown row type {row.GetType().Name}.");
             }
 
-            if (++count % 65_536 == 0)
+            if (++count % 4_096 == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }

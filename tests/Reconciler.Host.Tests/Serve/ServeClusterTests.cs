@@ -8,8 +8,8 @@ namespace Reconciler.Host.Tests.Serve;
 /// <summary>Two real <c>serve</c> processes on one database: a run is executed once, and survives the death of its server.</summary>
 public sealed class ServeClusterTests
 {
-    private const string GeneratedDate = "2026-11-25";
-    private const string GeneratedAsOf = "2026-11-26T10:30:00+08:00";
+    private const string GeneratedDate = GeneratedDay.Date;
+    private const string GeneratedAsOf = GeneratedDay.AsOf;
 
     [Fact]
     public async Task Run_IsExecutedOnce_WhenTwoServersShareTheDatabase()
@@ -53,7 +53,7 @@ public sealed class ServeClusterTests
         await using var reference = await TestDatabase.CreateAsync(migrate: false);
         try
         {
-            var inbox = await GenerateDayAsync(sandbox, orders: 60_000);
+            var inbox = await GeneratedDay.CreateAsync(sandbox, orders: 60_000);
 
             // The uninterrupted run of the same day, by the CLI in a schema of its own.
             var uninterrupted = await CliProcess.RunCliAsync(
@@ -88,16 +88,6 @@ public sealed class ServeClusterTests
         {
             await ServeProcess.DropHangfireSchemaAsync(sandbox);
         }
-    }
-
-    private static async Task<string> GenerateDayAsync(CliSandbox sandbox, int orders)
-    {
-        var folder = sandbox.PathOf("generated");
-        var result = await CliProcess.RunAsync(
-            "python3", [Path.Combine(RepoPaths.Root, "scripts", "bench", "generate_day.py"), orders.ToString(CultureInfo.InvariantCulture), folder],
-            new Dictionary<string, string?>(), sandbox.Directory, TimeSpan.FromMinutes(3));
-        result.ExitCode.Should().Be(0, result.ToString());
-        return Path.Combine(folder, "inbox");
     }
 
     private static Task<IReadOnlyList<(string, string, string, decimal?)>> FindingsAsync(TestDatabase database) =>

@@ -59,7 +59,7 @@ public sealed class ServeProcess : IAsyncDisposable
             ["RECONCILER__Reconciler__Jobs__QueuePollInterval"] = "00:00:01",
             ["RECONCILER__Reconciler__Jobs__RetryDelay"] = "00:00:02",
             ["RECONCILER__Reconciler__Jobs__CancellationCheckInterval"] = "00:00:01",
-            ["RECONCILER__Reconciler__Jobs__ShutdownTimeout"] = "00:00:05",
+            ["RECONCILER__Reconciler__Jobs__ShutdownTimeout"] = "00:00:20",
             // Once a year at new year: nothing fires by itself while a test runs.
             ["RECONCILER__Reconciler__Schedule__Nightly"] = "0 0 1 1 *",
             ["RECONCILER__Reconciler__Schedule__InboxScan"] = "0 0 1 1 *",
@@ -190,6 +190,21 @@ public sealed class ServeProcess : IAsyncDisposable
     }
 
     public static bool IsFinished(JsonElement run) => run.GetProperty("status").GetString() is "completed" or "failed";
+
+    /// <summary>Waits for the process to end by itself.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>SIGKILL: the process gets no chance to clean up, as when a machine dies.</summary>
     public async Task KillAsync()
