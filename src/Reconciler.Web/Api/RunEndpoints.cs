@@ -52,7 +52,7 @@ public static class RunEndpoints
         {
             asOf = time.GetUtcNow();
         }
-        else if (!TryInstant(body.AsOf, BusinessCalendar.FindZone(options.TimeZone), out asOf))
+        else if (!BusinessCalendar.TryParseInstant(body.AsOf, BusinessCalendar.FindZone(options.TimeZone), out asOf))
         {
             return Results.BadRequest(new ErrorBody($"asOf '{body.AsOf}' is not a time; write it as ISO 8601, e.g. 2026-11-21T10:30:00+08:00"));
         }
@@ -115,18 +115,4 @@ public static class RunEndpoints
     }
 
     private static IResult NotFound(long runId) => Results.NotFound(new ErrorBody($"run {runId} does not exist"));
-
-    private static bool TryInstant(string text, TimeZoneInfo zone, out DateTimeOffset instant)
-    {
-        instant = default;
-        if (!DateTime.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
-        {
-            return false;
-        }
-
-        instant = parsed.Kind == DateTimeKind.Unspecified
-            ? BusinessCalendar.ToInstant(parsed, zone)
-            : DateTimeOffset.Parse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime();
-        return true;
-    }
 }
