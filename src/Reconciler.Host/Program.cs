@@ -10,5 +10,6 @@ var root = new RootCommand("Reconciler: the nightly three-way reconciliation of 
     RunCommand.Create(config, verbose),
     MigrateCommand.Create(config, verbose),
     QuarantineCommand.Create(config, verbose),
+    CompensationsCommand.Create(config, verbose),
 };
 return await root.Parse(args).InvokeAsync();

@@ -88,6 +88,17 @@ public sealed class FindingWriter : IAsyncDisposable
     public async Task<IReadOnlyList<CompensatedBreak>> FindCompensatedBreaksAsync(CancellationToken cancellationToken)
     {
         await EndCopyAsync(cancellationToken);
+        // Hold the requests of resolving breaks until the commit: a consumer's claim skips them (SKIP LOCKED), so a
+        // request cannot turn from pending (to be withdrawn) into claimed (to be flagged) between this read and the commit.
+        await _connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"""
+            WITH {EvidenceSql.Scope}
+            SELECT count(*) FROM (
+                SELECT 1 FROM compensation_request c JOIN finding f ON f.finding_id = c.request_id
+                WHERE c.state IN ('pending', 'claimed') AND {ResolvableCondition}
+                FOR UPDATE OF c
+            ) locked
+            """, Parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         var rows = await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
             $"""
             WITH {EvidenceSql.Scope},
@@ -173,7 +184,7 @@ public sealed class FindingWriter : IAsyncDisposable
             ON CONFLICT (request_id) DO UPDATE SET
                 amount = EXCLUDED.amount, action = EXCLUDED.action, currency = EXCLUDED.currency,
                 state = 'pending', outcome = NULL, updated_at = now()
-            WHERE c.state IN ('pending', 'withdrawn', 'failed')
+            WHERE c.state IN ('pending', 'withdrawn')
               AND (c.state <> 'pending' OR c.amount <> EXCLUDED.amount OR c.action <> EXCLUDED.action)
             RETURNING (xmax = 0)
             """, p, _transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();

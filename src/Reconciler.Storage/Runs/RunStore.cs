@@ -1,12 +1,18 @@
 using Dapper;
 using Npgsql;
+using Reconciler.Storage.Events;
 using Reconciler.Storage.Importing;
 
 namespace Reconciler.Storage.Runs;
 
-/// <summary>Creates and closes runs, records what each run saw in its inbox, and keeps two runs of one date apart.</summary>
-public sealed class RunStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Creates and closes runs, records what each run saw in its inbox, keeps two runs of one date apart, and announces
+/// each run's end (and any spike of breaks) through the event outbox in the same transaction.
+/// </summary>
+public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeRule = null)
 {
+    private readonly BreakSpikeRule _spikeRule = spikeRule ?? BreakSpikeRule.Default;
+
     /// <summary>Waits until no other run of <paramref name="date"/> is going (in any process on this database), then holds the date.</summary>
     public async Task<IAsyncDisposable> LockDateAsync(DateOnly date, CancellationToken cancellationToken)
     {
@@ -48,12 +54,32 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
             new { runId, seq, sourceName, sha256, outcome.Status, outcome.FileId, outcome.Detail }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Marks the run completed with its totals (summary.json without the findings lists) and, in the same transaction,
+    /// writes <c>run.completed</c> and a <c>breaks.spike</c> for each kind far above its trailing average.
+    /// </summary>
     public async Task CompleteRunAsync(long runId, string summaryJson, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE run SET status = 'completed', finished_at = now(), summary = @summaryJson::jsonb WHERE run_id = @runId",
-            new { runId, summaryJson }, cancellationToken: cancellationToken));
+            $"""
+            UPDATE run SET status = 'completed', finished_at = now(), summary = @summaryJson::jsonb WHERE run_id = @runId;
+            INSERT INTO event_outbox (event_type, payload)
+            SELECT @eventType, jsonb_build_object(
+                'runId', run_id, 'businessDate', business_date, 'asOf', as_of, 'status', status, 'requestedBy', requested_by,
+                'reason', reason, 'startedAt', started_at, 'finishedAt', finished_at,
+                'findings', summary -> 'findings', 'compensationTotal', summary -> 'compensation_total')
+            FROM run WHERE run_id = @runId;
+            {BreakSpikes.Sql}
+            """,
+            new
+            {
+                runId, summaryJson, eventType = EventTypes.RunCompleted, spikeType = EventTypes.BreaksSpike,
+                factor = _spikeRule.Factor, minimum = _spikeRule.Minimum, trailingRuns = _spikeRule.TrailingRuns,
+            },
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -73,9 +99,20 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+            // One statement: the run.failed event exists exactly when the run was marked failed here.
             await connection.ExecuteAsync(
-                "UPDATE run SET status = 'failed', finished_at = now(), error = @error WHERE run_id = @runId AND status = 'running'",
-                new { runId, error });
+                """
+                WITH failed AS (
+                    UPDATE run SET status = 'failed', finished_at = now(), error = @error WHERE run_id = @runId AND status = 'running'
+                    RETURNING *
+                )
+                INSERT INTO event_outbox (event_type, payload)
+                SELECT @eventType, jsonb_build_object(
+                    'runId', run_id, 'businessDate', business_date, 'asOf', as_of, 'status', status, 'requestedBy', requested_by,
+                    'reason', reason, 'startedAt', started_at, 'finishedAt', finished_at, 'error', error)
+                FROM failed
+                """,
+                new { runId, error, eventType = EventTypes.RunFailed });
             return true;
         }
         catch (NpgsqlException)
