@@ -69,7 +69,7 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             SELECT @eventType, jsonb_build_object(
                 'runId', run_id, 'businessDate', business_date, 'asOf', as_of, 'status', status, 'requestedBy', requested_by,
                 'reason', reason, 'startedAt', started_at, 'finishedAt', finished_at,
-                'findings', summary -> 'findings', 'compensationTotal', summary -> 'compensation_total')
+                'findings', summary -> 'finding_counts', 'compensationTotal', summary -> 'compensation_total')
             FROM run WHERE run_id = @runId;
             {BreakSpikes.Sql}
             """,

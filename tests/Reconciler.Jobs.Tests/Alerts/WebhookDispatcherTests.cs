@@ -71,7 +71,12 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         json.RootElement.GetProperty("type").GetString().Should().Be("run.completed");
         json.RootElement.GetProperty("data").GetProperty("runId").GetInt64().Should().Be(run.RunId);
         json.RootElement.GetProperty("data").GetProperty("businessDate").GetString().Should().Be(Day);
+        json.RootElement.GetProperty("data").GetProperty("findings").GetProperty("total").GetInt64().Should().Be(run.Report.Findings.Count);
+        json.RootElement.GetProperty("data").GetProperty("compensationTotal").EnumerateArray().Should().NotBeEmpty();
         (await DeliveriesAsync()).Should().ContainSingle().Which.State.Should().Be("delivered");
+        (await harness.Database.ScalarAsync<bool>(
+            "SELECT jsonb_path_exists(summary, '$.kinds[*] ? (exists(@.kind) && exists(@.count)).charged_amount[*].amount') FROM run"))
+            .Should().BeTrue("breaks.spike reads the kinds totals in this shape from run.summary");
         (await harness.Get<WebhookDispatcher>().DeliverDueAsync(CancellationToken.None)).Delivered.Should().Be(0, "a delivered event is not posted again");
     }
 

@@ -15,7 +15,7 @@ public sealed class RunEventsTests : DatabaseTest
     private static string Summary(params (string Kind, long Count, decimal Charged)[] kinds) =>
         JsonSerializer.Serialize(new
         {
-            findings = new { @new = 1, open = 2, resolved = 0, total = 3 },
+            finding_counts = new { @new = 1, open = 2, resolved = 0, total = 3 },
             kinds = kinds.Select(k => new
             {
                 kind = k.Kind,
