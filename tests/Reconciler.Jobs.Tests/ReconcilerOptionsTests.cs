@@ -33,7 +33,7 @@ public sealed class ReconcilerOptionsTests
     [Fact]
     public void RetryAfter_DoublesUpToTheCapThenGivesUp_WhenAttemptsRunOut()
     {
-        var alerts = new Alerts.AlertOptions { RetryBackoff = TimeSpan.FromSeconds(30), MaxRetryBackoff = TimeSpan.FromMinutes(3), MaxDeliveryAttempts = 5 };
+        var alerts = new Reconciler.Jobs.Alerts.AlertOptions { RetryBackoff = TimeSpan.FromSeconds(30), MaxRetryBackoff = TimeSpan.FromMinutes(3), MaxDeliveryAttempts = 5 };
 
         Enumerable.Range(1, 5).Select(alerts.RetryAfter).Should().Equal(
             TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), TimeSpan.FromMinutes(3), null);
