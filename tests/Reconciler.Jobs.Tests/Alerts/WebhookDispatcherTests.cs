@@ -29,14 +29,14 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         }
     }
 
-    private async Task<RunHarness> HarnessAsync(string url, int maxAttempts = 8, params string[] events)
+    private async Task<RunHarness> HarnessAsync(string url, int maxAttempts = 8, int backoffMilliseconds = 300, params string[] events)
     {
         var options = new ReconcilerOptions
         {
             Alerts = new AlertOptions
             {
                 Webhooks = { new WebhookOptions { Name = "ops", Url = url, Secret = Secret, Events = [.. events] } },
-                RetryBackoff = TimeSpan.FromMilliseconds(300),
+                RetryBackoff = TimeSpan.FromMilliseconds(backoffMilliseconds),
                 MaxDeliveryAttempts = maxAttempts,
                 DeliveryTimeout = TimeSpan.FromSeconds(5),
             },
@@ -84,7 +84,8 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
     public async Task DeliverDueAsync_RetriesAfterBackoff_WhenTheReceiverAnswers500AndTheRunStillCompletes()
     {
         _receiver.AnswerWith(HttpStatusCode.InternalServerError);
-        var harness = await HarnessAsync(_receiver.Url, events: ["run.completed", "run.failed"]);
+        // Long enough that the rerun below finishes inside it on a loaded machine.
+        var harness = await HarnessAsync(_receiver.Url, backoffMilliseconds: 6000, events: ["run.completed", "run.failed"]);
         var dispatcher = harness.Get<WebhookDispatcher>();
         var inbox = Path.Combine(RepoPaths.Sample(Day), "inbox");
         var first = await harness.RunAsync(Day, inbox);
@@ -99,10 +100,15 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         pending.LastError.Should().Contain("500");
         (await dispatcher.DeliverDueAsync(CancellationToken.None)).Delivered.Should().Be(1, "the second run's event is due, the first waits for its backoff");
 
-        await Task.Delay(700);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         var retried = await dispatcher.DeliverDueAsync(CancellationToken.None);
+        while (retried.Delivered == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            retried = await dispatcher.DeliverDueAsync(CancellationToken.None);
+        }
 
-        retried.Delivered.Should().Be(1);
+        retried.Delivered.Should().Be(1, "the first event is retried once its backoff is over");
         var deliveries = await DeliveriesAsync();
         deliveries.Should().OnlyContain(d => d.State == "delivered");
         deliveries.Select(d => d.Attempts).Should().BeEquivalentTo([2, 1]);
