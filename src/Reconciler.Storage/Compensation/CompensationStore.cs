@@ -78,7 +78,7 @@ public sealed class CompensationStore(NpgsqlDataSource dataSource, CompensationQ
         var items = rows
             .Select(r => new ClaimedCompensation(
                 r.RequestId, r.RequestId, r.OrderNo, r.Kind, r.Action, r.Amount, r.Currency, r.Provider, r.ProviderTxnId, r.Vendor,
-                DateOnly.FromDateTime(r.BusinessDate), r.Attempt, r.LeaseToken, Utc(r.LeaseExpiresAt)))
+                DateOnly.FromDateTime(r.BusinessDate), r.Attempt, r.LeaseToken, DbTime.Utc(r.LeaseExpiresAt)))
             .OrderBy(i => i.RequestId, StringComparer.Ordinal)
             .ToList();
         var answer = QueueAnswer.Of(QueueOutcome.Ok, new ClaimResult(items));
@@ -115,7 +115,7 @@ public sealed class CompensationStore(NpgsqlDataSource dataSource, CompensationQ
                 RETURNING completed_at
                 """, new { row.RequestId, reference }, transaction, cancellationToken: cancellationToken));
             return QueueAnswer.Of(QueueOutcome.Ok, new CompensationStateChange(
-                row.RequestId, "completed", row.Attempts, Reference: reference, CompletedAt: Utc(done)));
+                row.RequestId, "completed", row.Attempts, Reference: reference, CompletedAt: DbTime.Utc(done)));
         }, cancellationToken);
     }
 
@@ -160,7 +160,7 @@ public sealed class CompensationStore(NpgsqlDataSource dataSource, CompensationQ
                     RETURNING next_attempt_at
                     """, new { row.RequestId, reason, backoff, maxAttempts = options.MaxAttempts }, transaction, cancellationToken: cancellationToken));
                 return QueueAnswer.Of(QueueOutcome.Ok, new CompensationStateChange(
-                    row.RequestId, "pending", row.Attempts, options.MaxAttempts, Reason: reason, NextAttemptAt: Utc(next)));
+                    row.RequestId, "pending", row.Attempts, options.MaxAttempts, Reason: reason, NextAttemptAt: DbTime.Utc(next)));
             }
 
             var why = retryable
@@ -205,7 +205,7 @@ public sealed class CompensationStore(NpgsqlDataSource dataSource, CompensationQ
                 RETURNING lease_expires_at
                 """, new { row.RequestId, leaseSeconds = (double)leaseSeconds }, transaction, cancellationToken: cancellationToken));
             return QueueAnswer.Of(QueueOutcome.Ok, new CompensationStateChange(
-                row.RequestId, "claimed", row.Attempts, LeaseToken: row.LeaseToken, LeaseExpiresAt: Utc(expires)));
+                row.RequestId, "claimed", row.Attempts, LeaseToken: row.LeaseToken, LeaseExpiresAt: DbTime.Utc(expires)));
         }, cancellationToken);
     }
 
@@ -240,8 +240,8 @@ public sealed class CompensationStore(NpgsqlDataSource dataSource, CompensationQ
             new { filter.State, filter.Date, filter.Kind, filter.After, take = filter.Limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(filter.Limit).Select(r => new CompensationListItem(
             r.RequestId, r.State, r.Kind, r.Action, r.Amount, r.Currency, r.OrderNo, r.Provider, r.ProviderTxnId, r.Vendor,
-            DateOnly.FromDateTime(r.BusinessDate), r.Attempts, r.ClaimedBy, r.LeaseExpiresAt is { } lease ? Utc(lease) : null,
-            Utc(r.NextAttemptAt), r.LastError, r.Reference, r.Outcome, Utc(r.CreatedAt), Utc(r.UpdatedAt))).ToList();
+            DateOnly.FromDateTime(r.BusinessDate), r.Attempts, r.ClaimedBy, r.LeaseExpiresAt is { } lease ? DbTime.Utc(lease) : null,
+            DbTime.Utc(r.NextAttemptAt), r.LastError, r.Reference, r.Outcome, DbTime.Utc(r.CreatedAt), DbTime.Utc(r.UpdatedAt))).ToList();
         return QueueAnswer.Of(QueueOutcome.Ok, new CompensationPage(items, rows.Count > filter.Limit ? items[^1].RequestId : null));
     }
 
@@ -349,8 +349,6 @@ public sealed class CompensationStore(NpgsqlDataSource dataSource, CompensationQ
         leaseSeconds is < 1 or > MaxLeaseSeconds ? QueueAnswer.Bad($"leaseSeconds must be between 1 and {MaxLeaseSeconds}") : null;
 
     private static string Fingerprint(params object?[] parameters) => JsonSerializer.Serialize(parameters, QueueJson.Options);
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     // Repeated verbatim from the index compensation_request_due (migration 0004), which the planner matches by expression.
     private const string DueAt = "(CASE WHEN c.state = 'claimed' THEN c.lease_expires_at ELSE c.next_attempt_at END)";

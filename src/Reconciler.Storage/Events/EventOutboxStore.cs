@@ -84,7 +84,7 @@ public sealed class EventOutboxStore(NpgsqlDataSource dataSource)
                       d.webhook AS Webhook, d.url AS Url, d.attempts AS Attempt
             """, new { limit, claimFor }, cancellationToken: cancellationToken));
         return rows.OrderBy(r => r.EventId)
-            .Select(r => new DueDelivery(r.EventId, r.EventType, r.PayloadJson, Utc(r.OccurredAt), r.Webhook, r.Url, r.Attempt))
+            .Select(r => new DueDelivery(r.EventId, r.EventType, r.PayloadJson, DbTime.Utc(r.OccurredAt), r.Webhook, r.Url, r.Attempt))
             .ToList();
     }
 
@@ -128,11 +128,9 @@ public sealed class EventOutboxStore(NpgsqlDataSource dataSource)
             LIMIT @limit
             """, new { state, before, limit }, cancellationToken: cancellationToken));
         return rows.Select(r => new EventDelivery(
-            r.EventId, r.EventType, Utc(r.OccurredAt), r.Webhook, r.Url, r.State, r.Attempts, Utc(r.NextAttemptAt), r.LastStatus,
-            r.LastError, r.DeliveredAt is { } delivered ? Utc(delivered) : null, r.PayloadJson)).ToList();
+            r.EventId, r.EventType, DbTime.Utc(r.OccurredAt), r.Webhook, r.Url, r.State, r.Attempts, DbTime.Utc(r.NextAttemptAt), r.LastStatus,
+            r.LastError, r.DeliveredAt is { } delivered ? DbTime.Utc(delivered) : null, r.PayloadJson)).ToList();
     }
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     private sealed record DueRow(long EventId, string EventType, string PayloadJson, DateTime OccurredAt, string Webhook, string Url, int Attempt);
 

@@ -141,11 +141,9 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             FROM run WHERE run_id = @runId
             """, new { runId }, cancellationToken: cancellationToken));
         return new RunInfo(
-            row.RunId, row.BusinessDate, Utc(row.AsOf), Utc(row.StartedAt), row.FinishedAt is { } finished ? Utc(finished) : null,
+            row.RunId, row.BusinessDate, DbTime.Utc(row.AsOf), DbTime.Utc(row.StartedAt), row.FinishedAt is { } finished ? DbTime.Utc(finished) : null,
             row.Status, row.RequestedBy, row.Reason, row.Error);
     }
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     // Advisory locks are global to the database; the first key keeps ours apart from anyone else's.
     private const int DateLockSpace = 0x5245_4344;
