@@ -88,17 +88,8 @@ public sealed class FindingWriter : IAsyncDisposable
     public async Task<IReadOnlyList<CompensatedBreak>> FindCompensatedBreaksAsync(CancellationToken cancellationToken)
     {
         await EndCopyAsync(cancellationToken);
-        // Hold the requests of resolving breaks until the commit: a consumer's claim skips them (SKIP LOCKED), so a
-        // request cannot turn from pending (to be withdrawn) into claimed (to be flagged) between this read and the commit.
-        await _connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"""
-            WITH {EvidenceSql.Scope}
-            SELECT count(*) FROM (
-                SELECT 1 FROM compensation_request c JOIN finding f ON f.finding_id = c.request_id
-                WHERE c.state IN ('pending', 'claimed') AND {ResolvableCondition}
-                FOR UPDATE OF c
-            ) locked
-            """, Parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        // The pending requests are read (and locked) too, and held until the commit: a consumer's claim skips them
+        // (SKIP LOCKED), so none turns from pending (to be withdrawn) into claimed (to be flagged) in between.
         var rows = await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
             $"""
             WITH {EvidenceSql.Scope},
@@ -114,11 +105,12 @@ public sealed class FindingWriter : IAsyncDisposable
                    r.now_owed AS NowOwed, c.currency AS Currency, f.provider AS Provider, f.provider_txn_id AS ProviderTxnId,
                    f.vendor AS Vendor, f.business_date::timestamp AS BusinessDate
             FROM resolving r
-            JOIN compensation_request c ON c.request_id = r.finding_id AND c.state IN ('claimed', 'completed')
+            JOIN compensation_request c ON c.request_id = r.finding_id AND c.state IN ('pending', 'claimed', 'completed')
             JOIN finding f ON f.finding_id = r.finding_id
             ORDER BY c.request_id
+            FOR UPDATE OF c
             """, Parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        return rows.Select(r => new CompensatedBreak(
+        return rows.Where(r => r.State != "pending").Select(r => new CompensatedBreak(
             r.RequestId, r.OrderNo, r.Kind, r.State, r.Amount, r.NowOwed, r.Currency, r.Provider, r.ProviderTxnId, r.Vendor,
             DateOnly.FromDateTime(r.BusinessDate))).ToList();
     }
