@@ -11,5 +11,6 @@ var root = new RootCommand("Reconciler: the nightly three-way reconciliation of 
     MigrateCommand.Create(config, verbose),
     QuarantineCommand.Create(config, verbose),
     CompensationsCommand.Create(config, verbose),
+    EventsCommand.Create(config, verbose),
 };
 return await root.Parse(args).InvokeAsync();

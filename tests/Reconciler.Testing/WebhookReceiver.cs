@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Reconciler.Jobs.Tests.Alerts;
+namespace Reconciler.Testing;
 
 /// <summary>A real HTTP endpoint on 127.0.0.1 (a free port) that records each POST and answers with the next status of a script.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
