@@ -108,17 +108,17 @@ public sealed class WebhookDispatcher(
     private async Task<(int? Status, string? Error)> PostAsync(DueDelivery delivery, WebhookOptions webhook, CancellationToken cancellationToken)
     {
         var body = Body(delivery);
-        using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.Add("X-Reconciler-Event", delivery.EventType);
-        request.Headers.Add("X-Reconciler-Delivery", delivery.EventId.ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(webhook.Secret))
-        {
-            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Compute(webhook.Secret, body));
-        }
-
         try
         {
+            using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            request.Headers.Add("X-Reconciler-Event", delivery.EventType);
+            request.Headers.Add("X-Reconciler-Delivery", delivery.EventId.ToString(CultureInfo.InvariantCulture));
+            if (!string.IsNullOrEmpty(webhook.Secret))
+            {
+                request.Headers.Add(WebhookSignature.Header, WebhookSignature.Compute(webhook.Secret, body));
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Alerts.DeliveryTimeout);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -132,6 +132,11 @@ public sealed class WebhookDispatcher(
         catch (HttpRequestException e)
         {
             return (null, e.Message);
+        }
+        catch (Exception e) when (e is UriFormatException or InvalidOperationException or NotSupportedException)
+        {
+            // A mistyped Url fails each attempt on record instead of stopping every other delivery of the round.
+            return (null, $"cannot post to '{webhook.Url}': {e.Message}");
         }
     }
 }

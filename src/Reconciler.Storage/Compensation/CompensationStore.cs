@@ -21,8 +21,6 @@ public sealed class CompensationStore(NpgsqlDataSource dataSource, CompensationQ
 
     public static IReadOnlyList<string> States { get; } = ["pending", "claimed", "completed", "failed", "withdrawn"];
 
-    public CompensationQueueOptions Options => options;
-
     /// <summary>
     /// Hands up to <paramref name="limit"/> due requests to <paramref name="consumer"/>: pending ones whose retry is
     /// due and claimed ones whose lease expired (never one under a live lease), each with a new lease token and its

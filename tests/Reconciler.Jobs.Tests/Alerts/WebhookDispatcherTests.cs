@@ -140,4 +140,30 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         (failed.State, failed.Attempts, failed.EventType).Should().Be(("failed", 2, "run.completed"));
         failed.LastError.Should().NotBeNullOrWhiteSpace();
     }
+
+    [Fact]
+    public async Task DeliverDueAsync_RecordsTheErrorAndStillDeliversTheOthers_WhenAWebhookUrlIsMalformed()
+    {
+        var options = new ReconcilerOptions
+        {
+            Alerts = new AlertOptions
+            {
+                Webhooks =
+                {
+                    new WebhookOptions { Name = "typo", Url = "htp:/not a url" },
+                    new WebhookOptions { Name = "ops", Url = _receiver.Url, Secret = Secret },
+                },
+                MaxDeliveryAttempts = 1,
+            },
+        };
+        _harness = await RunHarness.CreateAsync(options);
+        await _harness.RunAsync(Day, Path.Combine(RepoPaths.Sample(Day), "inbox"));
+
+        var round = await _harness.Get<WebhookDispatcher>().DeliverDueAsync(CancellationToken.None);
+
+        (round.Delivered, round.Failed).Should().Be((1, 1));
+        var deliveries = await DeliveriesAsync();
+        deliveries.Single(d => d.Webhook == "typo").LastError.Should().Contain("cannot post to 'htp:/not a url'");
+        deliveries.Single(d => d.Webhook == "ops").State.Should().Be("delivered");
+    }
 }

@@ -141,6 +141,8 @@ public sealed class CompensationStoreTests : DatabaseTest
         second.LeaseToken.Should().NotBe(dead.LeaseToken);
         second.Attempt.Should().Be(2);
         (await RequestAsync(finding.FindingId)).Should().Be(("claimed", "worker-2", null, 2));
+        (await Database.QueryAsync<(string, string, string)>("SELECT previous_state, state, consumer FROM compensation_history ORDER BY seq"))
+            .Should().Equal(("pending", "claimed", "worker-dead"), ("claimed", "claimed", "worker-2"));
     }
 
     [Fact]
@@ -327,6 +329,35 @@ public sealed class CompensationStoreTests : DatabaseTest
         retry.Replayed.Should().BeTrue();
         next.Read<ClaimResult>().Items.Should().ContainSingle("the retry handed nothing out twice");
         (await Database.ScalarAsync<long>("SELECT sum(attempts) FROM compensation_request")).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ActsOnceAndGivesEveryCallerTheSameAnswer_WhenTheSameKeyArrivesInParallel()
+    {
+        var finding = (await GivenRequestsAsync(1)).Single();
+        var claim = await ClaimOneAsync("worker-1");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
+            Queue.CompleteAsync(finding.FindingId, claim.LeaseToken.ToString(), "wx-refund-7", "same-key", Ct))));
+
+        answers.Should().OnlyContain(a => a.Outcome == QueueOutcome.Ok);
+        answers.Select(a => a.Body).Distinct().Should().ContainSingle();
+        answers.Count(a => !a.Replayed).Should().Be(1, "one call acted; the others got its stored answer");
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM compensation_history WHERE state = 'completed'")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_HandsOutOneBatchOnly_WhenTheSameKeyArrivesInParallel()
+    {
+        await GivenRequestsAsync(20);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            Queue.ClaimAsync("worker-1", 3, 300, "claim-once", Ct))));
+
+        answers.Select(a => a.Body).Distinct().Should().ContainSingle();
+        answers.Single(a => !a.Replayed).Read<ClaimResult>().Items.Should().HaveCount(3);
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM compensation_request WHERE state = 'claimed'")).Should().Be(3,
+            "the losing claims were rolled back");
     }
 
     [Fact]
