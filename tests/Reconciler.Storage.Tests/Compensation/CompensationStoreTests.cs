@@ -168,6 +168,20 @@ public sealed class CompensationStoreTests : DatabaseTest
     }
 
     [Fact]
+    public async Task CompleteAsync_BelievesTheHolder_WhenItsLeaseExpiredButNobodyClaimedTheRequestSince()
+    {
+        var finding = (await GivenRequestsAsync(1)).Single();
+        var claim = await ClaimOneAsync("worker-slow", leaseSeconds: 1);
+        await Task.Delay(1500);
+
+        var late = await Queue.CompleteAsync(finding.FindingId, claim.LeaseToken.ToString(), "wx-refund-slow", null, Ct);
+
+        late.Outcome.Should().Be(QueueOutcome.Ok, "paying again through another consumer would be worse than a late answer");
+        (await RequestAsync(finding.FindingId)).Should().Be(("completed", "worker-slow", "wx-refund-slow", 1));
+        (await Queue.ClaimAsync("worker-2", 10, 300, null, Ct)).Read<ClaimResult>().Items.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task CompleteAsync_ReturnsTheStoredFirstAnswer_WhenRetriedWithTheSameKey()
     {
         var finding = (await GivenRequestsAsync(1)).Single();
