@@ -12,5 +12,7 @@ var root = new RootCommand("Reconciler: the nightly three-way reconciliation of 
     QuarantineCommand.Create(config, verbose),
     ServeCommand.Create(config, verbose),
     KeysCommand.Create(),
+    CompensationsCommand.Create(config, verbose),
+    EventsCommand.Create(config, verbose),
 };
 return await root.Parse(args).InvokeAsync();

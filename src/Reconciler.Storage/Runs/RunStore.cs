@@ -2,13 +2,19 @@ using System.Globalization;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
+using Reconciler.Storage.Events;
 using Reconciler.Storage.Importing;
 
 namespace Reconciler.Storage.Runs;
 
-/// <summary>Creates, starts and closes runs, records what each run saw in its inbox, and keeps two runs of one date apart.</summary>
-public sealed class RunStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Creates, starts and closes runs, records what each run saw in its inbox, keeps two runs of one date apart, and
+/// announces each run's end (and any spike of breaks) through the event outbox in the same transaction.
+/// </summary>
+public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeRule = null)
 {
+    private readonly BreakSpikeRule _spikeRule = spikeRule ?? BreakSpikeRule.Default;
+
     /// <summary>The names of a run's outputs, as the report writers name the files.</summary>
     public static IReadOnlyList<string> OutputNames { get; } = ["mismatches.csv", "report.html", "summary.json"];
 
@@ -177,13 +183,26 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // The run.completed event and any breaks.spike are written with the status change, or not at all.
         await connection.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             UPDATE run SET status = 'completed', finished_at = now(), summary = @summaryJson::jsonb, error = NULL,
                            progress_phase = 'completed', progress_updated_at = now()
-            WHERE run_id = @runId
+            WHERE run_id = @runId;
+            INSERT INTO event_outbox (event_type, payload)
+            SELECT @eventType, jsonb_build_object(
+                'runId', run_id, 'businessDate', business_date, 'asOf', as_of, 'status', status, 'requestedBy', requested_by,
+                'reason', reason, 'startedAt', started_at, 'finishedAt', finished_at,
+                'findings', summary -> 'finding_counts', 'compensationTotal', summary -> 'compensation_total')
+            FROM run WHERE run_id = @runId;
+            {BreakSpikes.Sql}
             """,
-            new { runId, summaryJson }, transaction, cancellationToken: cancellationToken));
+            new
+            {
+                runId, summaryJson, eventType = EventTypes.RunCompleted, spikeType = EventTypes.BreaksSpike,
+                factor = _spikeRule.Factor, minimum = _spikeRule.Minimum, trailingRuns = _spikeRule.TrailingRuns,
+            },
+            transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -207,12 +226,21 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
     /// <paramref name="error"/>. Never throws (it runs on the failure path).
     /// </summary>
     public Task<bool> TryFailRunAsync(long runId, string error) =>
+        // One statement: the run.failed event exists exactly when the run was marked failed here.
         TryExecuteAsync(
             """
-            UPDATE run SET status = 'failed', finished_at = now(), error = coalesce(error, @error), progress_phase = 'failed',
-                           progress_updated_at = now()
-            WHERE run_id = @runId AND status IN ('queued', 'running')
-            """, new { runId, error });
+            WITH failed AS (
+                UPDATE run SET status = 'failed', finished_at = now(), error = coalesce(error, @error), progress_phase = 'failed',
+                               progress_updated_at = now()
+                WHERE run_id = @runId AND status IN ('queued', 'running')
+                RETURNING *
+            )
+            INSERT INTO event_outbox (event_type, payload)
+            SELECT @eventType, jsonb_build_object(
+                'runId', run_id, 'businessDate', business_date, 'asOf', as_of, 'status', status, 'requestedBy', requested_by,
+                'reason', reason, 'startedAt', started_at, 'finishedAt', finished_at, 'error', error)
+            FROM failed
+            """, new { runId, error, eventType = EventTypes.RunFailed });
 
     /// <summary>Records why a running run stopped, leaving its status to the job that decides on a retry; never throws.</summary>
     public Task<bool> TryRecordErrorAsync(long runId, string error) =>
@@ -320,9 +348,9 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
             new RunFindingCounts(row.New, row.Open, row.Resolved), row.Error, row.Inbox, row.OutDir, row.ForcedFormat)).ToList();
     }
 
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+    private static DateTimeOffset Utc(DateTime time) => DbTime.Utc(time);
 
-    private static DateTimeOffset? Utc(DateTime? time) => time is { } t ? Utc(t) : null;
+    private static DateTimeOffset? Utc(DateTime? time) => time is { } t ? DbTime.Utc(t) : null;
 
     // Advisory locks are global to the database; the first key keeps ours apart from anyone else's.
     private const int DateLockSpace = 0x5245_4344;
