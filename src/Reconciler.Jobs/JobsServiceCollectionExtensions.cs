@@ -25,6 +25,7 @@ public static class JobsServiceCollectionExtensions
         services.AddTransient<RunJob>();
         services.AddTransient<NightlyJob>();
         services.AddTransient<InboxScanJob>();
+        services.AddTransient<WebhookJob>();
         services.AddTransient<RunSubmitter>();
         // Read by the storage registrations: the queue's retry rules and the run store's spike rule.
         services.AddSingleton(options.Compensation);

@@ -79,6 +79,8 @@ public static class ServeApp
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapRunEndpoints();
+        app.MapCompensationEndpoints();
+        app.MapEventEndpoints();
         app.MapOpenApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {

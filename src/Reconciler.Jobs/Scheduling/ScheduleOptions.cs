@@ -8,4 +8,7 @@ public sealed class ScheduleOptions
 
     /// <summary>How often the inbox is imported ahead of the nightly run.</summary>
     public string InboxScan { get; set; } = "*/5 * * * *";
+
+    /// <summary>How often due webhook deliveries go out (6 fields: with seconds).</summary>
+    public string Webhooks { get; set; } = "*/30 * * * * *";
 }

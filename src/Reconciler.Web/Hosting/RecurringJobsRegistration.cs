@@ -26,6 +26,11 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, Re
             job => job.ExecuteAsync(CancellationToken.None),
             options.Schedule.InboxScan,
             new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
+        recurring.AddOrUpdate<WebhookJob>(
+            WebhookJob.RecurringJobId,
+            job => job.ExecuteAsync(CancellationToken.None),
+            options.Schedule.Webhooks,
+            new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
         return Task.CompletedTask;
     }
 

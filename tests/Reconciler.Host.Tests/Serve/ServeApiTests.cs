@@ -21,6 +21,12 @@ public sealed class ServeApiTests(ServeFixture fixture) : IClassFixture<ServeFix
         { "GET", "/api/runs/1/summary.json", "finance,operator" },
         { "GET", "/hangfire", "operator" },
         { "GET", "/openapi/v1.json", "finance,operator,compensation" },
+        { "GET", "/api/events", "finance,operator" },
+        { "GET", "/api/compensations", "compensation" },
+        { "POST", "/api/compensations/claim", "compensation" },
+        { "POST", "/api/compensations/r1/complete", "compensation" },
+        { "POST", "/api/compensations/r1/fail", "compensation" },
+        { "POST", "/api/compensations/r1/extend", "compensation" },
     };
 
     private ServeProcess Serve => fixture.Serve;
@@ -185,7 +191,13 @@ public sealed class ServeApiTests(ServeFixture fixture) : IClassFixture<ServeFix
             "GET /api/runs/{runId}/changes",
             "GET /api/runs/{runId}/mismatches.csv",
             "GET /api/runs/{runId}/report.html",
-            "GET /api/runs/{runId}/summary.json");
+            "GET /api/runs/{runId}/summary.json",
+            "POST /api/compensations/claim",
+            "POST /api/compensations/{requestId}/complete",
+            "POST /api/compensations/{requestId}/fail",
+            "POST /api/compensations/{requestId}/extend",
+            "GET /api/compensations",
+            "GET /api/events");
     }
 
     [Fact]
