@@ -34,6 +34,13 @@ public static class ServeApp
             builder.WebHost.UseUrls(urls);
         }
 
+        // Every request of the API is a few hundred bytes of JSON or a form: a megabyte is far more than any needs.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+
         builder.Logging.ClearProviders();
         // Request-by-request framework chatter drowns the run log; configuration (Logging:LogLevel) can turn it back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -59,6 +66,7 @@ public static class ServeApp
             server.WorkerCount = options.Jobs.WorkerCount;
             server.ShutdownTimeout = options.Jobs.ShutdownTimeout;
             server.CancellationCheckInterval = options.Jobs.CancellationCheckInterval;
+            server.SchedulePollingInterval = options.Jobs.SchedulePollingInterval;
             // Hangfire makes the server id "<name>:<process id>:<guid>"; the run record keeps it as who executed the run.
             server.ServerName = Environment.MachineName;
         });
@@ -75,6 +83,7 @@ public static class ServeApp
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()));
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();

@@ -22,6 +22,9 @@ public sealed class JobsOptions
     /// <summary>How often an idle worker looks for a queued job.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often a server moves due retries (scheduled jobs) into the queue.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often a running job checks whether it was deleted from the dashboard.</summary>
     public TimeSpan CancellationCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -201,6 +201,24 @@ public sealed class ServeApiTests(ServeFixture fixture) : IClassFixture<ServeFix
     }
 
     [Fact]
+    public async Task Answers_CarrySecurityHeaders_AndABodyOverAMegabyteIsRefused()
+    {
+        using var health = await Serve.SendAsync(HttpMethod.Get, "/health", role: null);
+        using var api = await Serve.SendAsync(HttpMethod.Get, "/api/runs", "finance");
+        foreach (var response in new[] { health, api })
+        {
+            response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+            response.Headers.GetValues("X-Frame-Options").Should().Equal("DENY");
+            response.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("frame-ancestors 'none'");
+        }
+
+        using var huge = ServeProcess.Request(HttpMethod.Post, "/api/runs", "operator");
+        huge.Content = new StringContent("{\"date\":\"2026-11-20\",\"reason\":\"" + new string('x', 2 * 1024 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        using var refused = await Serve.Http.SendAsync(huge);
+        refused.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
     public async Task Keys_NeverReachTheServersLog()
     {
         foreach (var role in ServeProcess.Keys.Keys)

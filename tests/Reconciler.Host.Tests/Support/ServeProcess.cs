@@ -59,6 +59,7 @@ public sealed class ServeProcess : IAsyncDisposable
             ["RECONCILER__Reconciler__Jobs__QueuePollInterval"] = "00:00:01",
             ["RECONCILER__Reconciler__Jobs__RetryDelay"] = "00:00:02",
             ["RECONCILER__Reconciler__Jobs__CancellationCheckInterval"] = "00:00:01",
+            ["RECONCILER__Reconciler__Jobs__SchedulePollingInterval"] = "00:00:01",
             ["RECONCILER__Reconciler__Jobs__ShutdownTimeout"] = "00:00:20",
             // Once a year at new year: nothing fires by itself while a test runs.
             ["RECONCILER__Reconciler__Schedule__Nightly"] = "0 0 1 1 *",
