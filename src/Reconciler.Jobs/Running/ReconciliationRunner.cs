@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Reconciler.Core.Matching;
@@ -30,6 +31,8 @@ public sealed class ReconciliationRunner(
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var timings = new RunPhaseTimings();
+        var phaseStart = Stopwatch.GetTimestamp();
         // Recognise every file before anything is written: an unknown file stops the run with nothing half-done.
         var planned = importer.Plan(request.Inbox, request.ForcedFormat, out var skippedEntries);
         foreach (var skipped in skippedEntries)
@@ -37,6 +40,7 @@ public sealed class ReconciliationRunner(
             logger.LogInformation("Skipped archive entry {Entry}", skipped);
         }
 
+        timings.AddSince("plan", phaseStart, planned.Count);
         await using var dateLock = await runs.LockDateAsync(request.Date, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var runId = await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
@@ -55,25 +59,30 @@ public sealed class ReconciliationRunner(
 
             foreach (var entry in planned)
             {
-                var imported = await importer.ImportAsync(entry, runId, cancellationToken);
+                var imported = await importer.ImportAsync(entry, runId, cancellationToken, timings);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
                 rowsImported += imported.Outcome.RowsImported;
             }
 
             if (rowsImported > 0)
             {
+                phaseStart = Stopwatch.GetTimestamp();
                 await runs.RefreshStatisticsAsync(cancellationToken);
+                timings.AddSince("analyze", phaseStart);
             }
 
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
-            var changes = await MatchAsync(runId, window, missing, cancellationToken);
+            var changes = await MatchAsync(runId, window, missing, timings, cancellationToken);
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
                 runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
 
+            phaseStart = Stopwatch.GetTimestamp();
             var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
             var outputs = ReportWriter.WriteAll(report, request.OutDir);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), cancellationToken);
+            timings.AddSince("report", phaseStart, report.Findings.Count + report.Resolved.Count);
+            timings.Log(logger, runId);
             return new RunResult(runId, report, outputs);
         }
         catch (Exception e)
@@ -84,30 +93,40 @@ public sealed class ReconciliationRunner(
     }
 
     private async Task<FindingChanges> MatchAsync(
-        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, CancellationToken cancellationToken)
+        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, RunPhaseTimings timings, CancellationToken cancellationToken)
     {
         var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
         await using var writer = await reconciliation.BeginFindingsAsync(runId, window, cancellationToken);
+        // Evidence streams from PostgreSQL while the rules run on each row: the time waiting for the next row is
+        // the evidence query's, the rest is the rules' (and the findings' COPY).
+        var mark = Stopwatch.GetTimestamp();
         await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken))
         {
+            mark = timings.AddSince("evidence", mark, 1);
             var businessDate = _calendar.DateOf(order.CreatedAt);
             foreach (var finding in _rules.Evaluate(order, window))
             {
                 writer.Add(finding, businessDate);
             }
+
+            mark = timings.AddSince("rules", mark);
         }
 
+        mark = timings.AddSince("evidence", mark);
         await foreach (var payment in reconciliation.ReadOrphanPaymentsAsync(window, cancellationToken))
         {
             writer.Add(MatchingRules.EvaluateOrphan(payment), _calendar.DateOf(payment.OccurredAt));
         }
 
+        mark = timings.AddSince("evidence", mark);
         foreach (var compensated in await writer.FindCompensatedBreaksAsync(cancellationToken))
         {
             writer.Add(CompensatedButResolved(compensated), compensated.BusinessDate);
         }
 
-        return await writer.CommitAsync(cancellationToken);
+        var changes = await writer.CommitAsync(cancellationToken);
+        timings.AddSince("findings", mark, writer.Count);
+        return changes;
     }
 
     private static Finding CompensatedButResolved(CompensatedBreak compensated)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using Npgsql;
@@ -38,6 +39,9 @@ public sealed class EvidenceImport : IAsyncDisposable
     public long RowsImported => _rows;
 
     public long RowsQuarantined => _quarantined.Count;
+
+    /// <summary><see cref="Stopwatch"/> ticks the commit spent merging staged orders into platform_order.</summary>
+    public long MergeTicks { get; private set; }
 
     /// <summary>Starts importing a file, or returns the earlier file with the same bytes (the import is then a no-op).</summary>
     public static async Task<(EvidenceImport? Import, FileImportOutcome? Duplicate)> BeginAsync(
@@ -189,7 +193,9 @@ public sealed class EvidenceImport : IAsyncDisposable
 
         if (_identity.Kind == EvidenceKind.Orders && _rows > 0)
         {
+            var started = Stopwatch.GetTimestamp();
             await MergeOrdersAsync(cancellationToken);
+            MergeTicks = Stopwatch.GetTimestamp() - started;
         }
 
         if (_quarantined.Count > 0)
