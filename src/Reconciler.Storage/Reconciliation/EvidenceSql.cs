@@ -126,7 +126,9 @@ internal static class EvidenceSql
         )
         SELECT p.provider, p.provider_txn_id, p.order_no, p.gross, p.currency, p.occurred_at
         FROM payment p
-        WHERE p.order_no IS NULL OR NOT EXISTS (SELECT 1 FROM platform_order o WHERE o.order_no = p.order_no)
+        -- An anti-join (a payment without an order number never matches): `IS NULL OR NOT EXISTS` was a SubPlan.
+        LEFT JOIN platform_order o ON o.order_no = p.order_no
+        WHERE o.order_no IS NULL
         ORDER BY p.provider, p.provider_txn_id
         """;
 }
