@@ -51,13 +51,37 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
         return planned;
     }
 
-    /// <summary>Imports one planned entry; <paramref name="timings"/>, when given, receives its parse, copy and merge time.</summary>
-    public async Task<ImportedEntry> ImportAsync(PlannedEntry planned, long runId, CancellationToken cancellationToken, RunPhaseTimings? timings = null)
+    /// <summary>
+    /// Imports one planned entry; <paramref name="timings"/>, when given, receives its parse, copy and merge time.
+    /// <paramref name="ordersStraightIn"/> (the run's date has no orders yet) copies an orders file straight into
+    /// platform_order; if the file turns out to hold a stored order (or one order twice) it is imported again the
+    /// ordinary way, staged and merged, so the flag changes the speed, never the outcome.
+    /// </summary>
+    public async Task<ImportedEntry> ImportAsync(
+        PlannedEntry planned, long runId, CancellationToken cancellationToken, RunPhaseTimings? timings = null, bool ordersStraightIn = false)
     {
         ArgumentNullException.ThrowIfNull(planned);
+        if (ordersStraightIn && planned.Entry.Reader.Kind == Core.Evidence.EvidenceKind.Orders)
+        {
+            try
+            {
+                return await ImportOnceAsync(planned, runId, true, timings, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                logger.LogInformation("{File}: holds orders already stored (or an order twice); merging it instead", planned.Entry.SourceName);
+            }
+        }
+
+        return await ImportOnceAsync(planned, runId, false, timings, cancellationToken);
+    }
+
+    private async Task<ImportedEntry> ImportOnceAsync(
+        PlannedEntry planned, long runId, bool ordersStraightIn, RunPhaseTimings? timings, CancellationToken cancellationToken)
+    {
         var entry = planned.Entry;
         var identity = new FileIdentity(planned.Sha256, entry.EntryName, entry.SourceName, entry.Reader.Format, entry.Reader.Kind);
-        var (import, duplicate) = await EvidenceImport.BeginAsync(dataSource, identity, runId, cancellationToken);
+        var (import, duplicate) = await EvidenceImport.BeginAsync(dataSource, identity, runId, cancellationToken, ordersStraightIn);
         if (import is null)
         {
             logger.LogInformation("{File}: {Detail}", entry.SourceName, duplicate!.Detail);

@@ -57,9 +57,11 @@ public sealed class ReconciliationRunner(
                 rowsImported += imported.Outcome.RowsImported;
             }
 
+            // The first export of a date goes straight into platform_order (no staging, no merge sort).
+            var ordersStraightIn = !await reconciliation.HasOrdersAsync(window, cancellationToken);
             foreach (var entry in planned)
             {
-                var imported = await importer.ImportAsync(entry, runId, cancellationToken, timings);
+                var imported = await importer.ImportAsync(entry, runId, cancellationToken, timings, ordersStraightIn);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
                 rowsImported += imported.Outcome.RowsImported;
             }

@@ -113,6 +113,16 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
             .ToList();
     }
 
+    /// <summary>Whether any order created on the date is stored yet.</summary>
+    public async Task<bool> HasOrdersAsync(ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM platform_order WHERE created_at >= @start AND created_at < @end)",
+            new { start = window.DayStart.ToUniversalTime(), end = window.DayEnd.ToUniversalTime() }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Opens the writer that stages this run's findings and merges them at the end.</summary>
     public async Task<FindingWriter> BeginFindingsAsync(long runId, ReconciliationWindow window, CancellationToken cancellationToken)
     {
