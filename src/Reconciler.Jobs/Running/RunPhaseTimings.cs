@@ -13,10 +13,14 @@ public sealed class RunPhaseTimings
     private readonly Dictionary<string, (long Ticks, long Rows)> _phases = new(StringComparer.Ordinal);
 
     /// <summary>Adds <paramref name="ticks"/> (<see cref="Stopwatch"/> ticks) and <paramref name="rows"/> to a phase.</summary>
+    /// <remarks>Thread-safe: files import side by side, so parse and copy are sums over files and may exceed the wall time.</remarks>
     public void Add(string phase, long ticks, long rows = 0)
     {
-        _phases.TryGetValue(phase, out var sum);
-        _phases[phase] = (sum.Ticks + ticks, sum.Rows + rows);
+        lock (_phases)
+        {
+            _phases.TryGetValue(phase, out var sum);
+            _phases[phase] = (sum.Ticks + ticks, sum.Rows + rows);
+        }
     }
 
     /// <summary>Adds the time since <paramref name="startTimestamp"/> to a phase and returns the current timestamp.</summary>
@@ -27,10 +31,21 @@ public sealed class RunPhaseTimings
         return now;
     }
 
-    public TimeSpan Elapsed(string phase) =>
-        _phases.TryGetValue(phase, out var sum) ? Stopwatch.GetElapsedTime(0, sum.Ticks) : TimeSpan.Zero;
+    public TimeSpan Elapsed(string phase)
+    {
+        lock (_phases)
+        {
+            return _phases.TryGetValue(phase, out var sum) ? Stopwatch.GetElapsedTime(0, sum.Ticks) : TimeSpan.Zero;
+        }
+    }
 
-    public long Rows(string phase) => _phases.TryGetValue(phase, out var sum) ? sum.Rows : 0;
+    public long Rows(string phase)
+    {
+        lock (_phases)
+        {
+            return _phases.TryGetValue(phase, out var sum) ? sum.Rows : 0;
+        }
+    }
 
     /// <summary>One line per phase, <c>phase NAME SECONDS s ROWS rows</c> (invariant culture: a script parses it).</summary>
     public void Log(ILogger logger, long runId)
