@@ -6,6 +6,12 @@ internal static class EvidenceSql
     // Trimming for the target comparison: spaces, tabs and line ends that a vendor log may carry around an account.
     private const string Blank = "E' \\t\\r\\n'";
 
+    /// <summary>
+    /// Memory for the hash aggregates of the day-sized queries, set in their own transaction: at PostgreSQL's default
+    /// they spill a million groups to disk in dozens of batches. Twice this (hash_mem_multiplier) per hash node.
+    /// </summary>
+    public const string AggregateMemory = "SET LOCAL work_mem = '128MB'";
+
     /// <summary>Orders created on the date, plus every order with a finding still open from an earlier date.</summary>
     public const string Scope =
         """

@@ -15,7 +15,9 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(providersMissingSettlement);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(EvidenceSql.OrderEvidence, connection) { CommandTimeout = 0 };
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(EvidenceSql.AggregateMemory, transaction: transaction, cancellationToken: cancellationToken));
+        await using var command = new NpgsqlCommand(EvidenceSql.OrderEvidence, connection, transaction) { CommandTimeout = 0 };
         AddWindow(command, window);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
