@@ -85,7 +85,7 @@ VENDOR_HEAD = "vendor,vendor_order_id,order_no,target_account,sku,quantity,face_
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 DAY_SECONDS = 86400
 FIRST_CREATED, LAST_CREATED = 30, 23 * 3600 + 40 * 60  # 00:00:30 .. 23:40:00; every follow-up stays on the day
-HOLD_CUTOFF = 10 * 3600 + 30 * 60  # as-of D+1 10:30 minus the 24 h hold limit
+HOLD_CUTOFF = 10 * 3600 + 30 * 60  # as-of D+1 10:30 minus the 24 h hold limit (held from exactly 24 h on)
 
 # Scenario shares (the rest are clean orders); one uniform draw per order picks one.
 SCENARIO_RATES = [
@@ -392,8 +392,8 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
             deliver(vendor, order_no, wrong, sku, qty, face, "success", dt)
         elif kind == "inflight":
             deliver(vendor, order_no, target, sku, qty, face, "untreated" if vendor == "fulu" else "processing", dt)
-            kinds["inflight_escalated" if paid < HOLD_CUTOFF else "inflight_pending"] = \
-                kinds.get("inflight_escalated" if paid < HOLD_CUTOFF else "inflight_pending", 0) + 1
+            kinds["inflight_escalated" if paid <= HOLD_CUTOFF else "inflight_pending"] = \
+                kinds.get("inflight_escalated" if paid <= HOLD_CUTOFF else "inflight_pending", 0) + 1
         elif kind == "refunded":
             deliver(vendor, order_no, target, sku, qty, face, "failed", dt)
             refund(p, at + randint(600, 3000))
