@@ -1,4 +1,7 @@
 using Reconciler.Formats;
+using Reconciler.Jobs.Scheduling;
+using Reconciler.Jobs.Alerts;
+using Reconciler.Storage.Compensation;
 
 namespace Reconciler.Jobs;
 
@@ -33,4 +36,13 @@ public sealed class ReconcilerOptions
     public PlatformDatabaseOptions PlatformDatabase { get; init; } = new();
 
     public FormatOptions Formats { get; init; } = new();
+
+    public JobsOptions Jobs { get; init; } = new();
+
+    public ScheduleOptions Schedule { get; init; } = new();
+    /// <summary>The compensation queue's retries (<c>Reconciler:Compensation</c>).</summary>
+    public CompensationQueueOptions Compensation { get; init; } = new();
+
+    /// <summary>Webhooks and spike thresholds (<c>Reconciler:Alerts</c>).</summary>
+    public AlertOptions Alerts { get; init; } = new();
 }

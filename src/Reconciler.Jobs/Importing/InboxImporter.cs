@@ -52,13 +52,14 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
     }
 
     /// <summary>
-    /// Imports one planned entry; <paramref name="timings"/>, when given, receives its parse, copy and merge time.
+    /// Imports one entry for a run, or ahead of any run (<paramref name="runId"/> null: the inbox scan).
+    /// <paramref name="timings"/>, when given, receives its parse, copy and merge time.
     /// <paramref name="ordersStraightIn"/> (the run's date has no orders yet) copies an orders file straight into
     /// platform_order; if the file turns out to hold a stored order (or one order twice) it is imported again the
     /// ordinary way, staged and merged, so the flag changes the speed, never the outcome.
     /// </summary>
     public async Task<ImportedEntry> ImportAsync(
-        PlannedEntry planned, long runId, CancellationToken cancellationToken, RunPhaseTimings? timings = null, bool ordersStraightIn = false)
+        PlannedEntry planned, long? runId, CancellationToken cancellationToken, RunPhaseTimings? timings = null, bool ordersStraightIn = false)
     {
         ArgumentNullException.ThrowIfNull(planned);
         if (ordersStraightIn && planned.Entry.Reader.Kind == Core.Evidence.EvidenceKind.Orders)
@@ -77,7 +78,7 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
     }
 
     private async Task<ImportedEntry> ImportOnceAsync(
-        PlannedEntry planned, long runId, bool ordersStraightIn, RunPhaseTimings? timings, CancellationToken cancellationToken)
+        PlannedEntry planned, long? runId, bool ordersStraightIn, RunPhaseTimings? timings, CancellationToken cancellationToken)
     {
         var entry = planned.Entry;
         var identity = new FileIdentity(planned.Sha256, entry.EntryName, entry.SourceName, entry.Reader.Format, entry.Reader.Kind);
@@ -164,7 +165,7 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
                     throw new InvalidOperationException($"Unknown row type {row.GetType().Name}.");
             }
 
-            if (++count % 65_536 == 0)
+            if (++count % 4_096 == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }

@@ -6,6 +6,7 @@ using Reconciler.Core.Time;
 using Reconciler.Jobs.Importing;
 using Reconciler.Reports;
 using Reconciler.Reports.Model;
+using Reconciler.Storage.Importing;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Runs;
 using StoredMissing = Reconciler.Storage.Reconciliation.MissingSettlement;
@@ -43,23 +44,27 @@ public sealed class ReconciliationRunner(
         timings.AddSince("plan", phaseStart, planned.Count);
         await using var dateLock = await runs.LockDateAsync(request.Date, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
-        var runId = await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
+        var runId = await StartAsync(request, cancellationToken);
+        var progress = new RunProgressReporter(runs, runId, TimeProvider.System);
         try
         {
             var window = new ReconciliationWindow(
                 request.Date, _calendar.StartOf(request.Date), _calendar.EndOf(request.Date), request.AsOf.ToUniversalTime());
             var seq = 0;
             var rowsImported = 0L;
+            await progress.PhaseAsync("importing", 0, cancellationToken);
             if (platformOrders.Enabled)
             {
                 var imported = await platformOrders.ImportAsync(window, runId, cancellationToken);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
                 rowsImported += imported.Outcome.RowsImported;
+                await progress.RowsAsync(rowsImported, cancellationToken);
             }
 
             // The first export of a date goes straight into platform_order (no staging, no merge sort).
             var ordersStraightIn = !await reconciliation.HasOrdersAsync(window, cancellationToken);
             var firstSeq = seq;
+            using var progressGate = new SemaphoreSlim(1, 1);
             await Parallel.ForEachAsync(
                 ImportLanes(planned),
                 new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism, CancellationToken = cancellationToken },
@@ -68,35 +73,57 @@ public sealed class ReconciliationRunner(
                     foreach (var index in lane)
                     {
                         var imported = await importer.ImportAsync(planned[index], runId, laneCancellation, timings, ordersStraightIn);
-                        await runs.RecordFileAsync(runId, firstSeq + index + 1, imported.SourceName, imported.Sha256, imported.Outcome, laneCancellation);
-                        Interlocked.Add(ref rowsImported, imported.Outcome.RowsImported);
+                        var done = Interlocked.Add(ref rowsImported, imported.Outcome.RowsImported);
+                        var outcome = imported.Outcome;
+                        if (outcome is { Status: FileImportOutcome.Duplicate, FileId: { } earlier } &&
+                            await runs.AdoptScannedFileAsync(runId, earlier, laneCancellation) is { } adopted)
+                        {
+                            outcome = adopted;
+                        }
+
+                        await runs.RecordFileAsync(runId, firstSeq + index + 1, imported.SourceName, imported.Sha256, outcome, laneCancellation);
+                        // The progress reporter is not meant for two writers at once.
+                        await progressGate.WaitAsync(laneCancellation);
+                        try
+                        {
+                            await progress.RowsAsync(done, laneCancellation);
+                        }
+                        finally
+                        {
+                            progressGate.Release();
+                        }
                     }
                 });
 
             if (rowsImported > 0)
             {
+                await progress.PhaseAsync("analysing", rowsImported, cancellationToken);
                 phaseStart = Stopwatch.GetTimestamp();
                 await runs.RefreshStatisticsAsync(cancellationToken);
                 timings.AddSince("analyze", phaseStart);
             }
 
+            await progress.PhaseAsync("matching", 0, cancellationToken);
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
-            var changes = await MatchAsync(runId, window, missing, timings, cancellationToken);
+            var changes = await MatchAsync(runId, window, missing, progress, timings, cancellationToken);
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
                 runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
 
+            await progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
             phaseStart = Stopwatch.GetTimestamp();
             var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
             var outputs = ReportWriter.WriteAll(report, request.OutDir);
-            await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), cancellationToken);
+            await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);
             timings.AddSince("report", phaseStart, report.Findings.Count + report.Resolved.Count);
             timings.Log(logger, runId);
             return new RunResult(runId, report, outputs);
         }
         catch (Exception e)
         {
-            await runs.TryFailRunAsync(runId, e.Message);
+            // A queued run's job decides between failed and queued for a retry; the CLI's own run fails here.
+            var reason = Describe(e, progress.Phase);
+            _ = request.RunId is null ? await runs.TryFailRunAsync(runId, reason) : await runs.TryRecordErrorAsync(runId, reason);
             throw;
         }
     }
@@ -131,9 +158,51 @@ public sealed class ReconciliationRunner(
         return lanes;
     }
 
-    private async Task<FindingChanges> MatchAsync(
-        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, RunPhaseTimings timings, CancellationToken cancellationToken)
+    /// <summary>Imports what is new in the inbox ahead of any run (the <c>inbox-scan</c> job); the next run of a date adopts these files.</summary>
+    public async Task<IReadOnlyList<ImportedEntry>> ScanInboxAsync(string inbox, CancellationToken cancellationToken)
     {
+        var planned = importer.Plan(inbox, forcedFormat: null, out _);
+        var imported = new List<ImportedEntry>();
+        foreach (var entry in planned)
+        {
+            imported.Add(await importer.ImportAsync(entry, runId: null, cancellationToken));
+        }
+
+        if (imported.Any(i => i.Outcome.RowsImported > 0))
+        {
+            await runs.RefreshStatisticsAsync(cancellationToken);
+        }
+
+        return imported;
+    }
+
+    private async Task<long> StartAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        if (request.RunId is not { } queued)
+        {
+            return await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
+        }
+
+        if (!await runs.StartRunAsync(queued, request.Server ?? Environment.MachineName, cancellationToken))
+        {
+            throw new RunAlreadyCompletedException(queued);
+        }
+
+        // A retried or re-fetched run lists what this attempt saw, not what the interrupted one did.
+        await runs.ClearRunFilesAsync(queued, cancellationToken);
+        return queued;
+    }
+
+    private static string Describe(Exception e, string phase) =>
+        e is OperationCanceledException
+            ? $"cancelled while {phase}: the job was deleted or stopped, or its server shut down"
+            : e.Message;
+
+    private async Task<FindingChanges> MatchAsync(
+        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, RunProgressReporter progress,
+        RunPhaseTimings timings, CancellationToken cancellationToken)
+    {
+        var evaluated = 0L;
         var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
         await using var writer = await reconciliation.BeginFindingsAsync(runId, window, cancellationToken);
         // Evidence streams from PostgreSQL while the rules run on each row: the time waiting for the next row is
@@ -146,6 +215,11 @@ public sealed class ReconciliationRunner(
             foreach (var finding in _rules.Evaluate(order, window))
             {
                 writer.Add(finding, businessDate);
+            }
+
+            if (++evaluated % 16_384 == 0)
+            {
+                await progress.RowsAsync(evaluated, cancellationToken);
             }
 
             mark = timings.AddSince("rules", mark);
@@ -163,6 +237,7 @@ public sealed class ReconciliationRunner(
             writer.Add(CompensatedButResolved(compensated), compensated.BusinessDate);
         }
 
+        await progress.PhaseAsync("writing findings", evaluated, cancellationToken);
         var changes = await writer.CommitAsync(cancellationToken);
         timings.AddSince("findings", mark, writer.Count);
         return changes;

@@ -19,14 +19,14 @@ public sealed class EvidenceImport : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly FileIdentity _identity;
-    private readonly long _runId;
+    private readonly long? _runId;
     private readonly bool _ordersStraightIn;
     private readonly List<(long Line, string Raw, string Reason)> _quarantined = [];
     private NpgsqlBinaryImporter? _copy;
     private long _rows;
     private bool _finished;
 
-    private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long runId, bool ordersStraightIn)
+    private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId, bool ordersStraightIn)
     {
         _ordersStraightIn = ordersStraightIn;
         _connection = connection;
@@ -52,7 +52,7 @@ public sealed class EvidenceImport : IAsyncDisposable
     /// holds an order already stored or one order twice, and the caller imports it again without the flag.
     /// </summary>
     public static async Task<(EvidenceImport? Import, FileImportOutcome? Duplicate)> BeginAsync(
-        NpgsqlDataSource dataSource, FileIdentity identity, long runId, CancellationToken cancellationToken, bool ordersStraightIn = false)
+        NpgsqlDataSource dataSource, FileIdentity identity, long? runId, CancellationToken cancellationToken, bool ordersStraightIn = false)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(identity);
