@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Reconciler.Host.Tests.Support;
-using Reconciler.Testing;
 
 namespace Reconciler.Host.Tests;
 
@@ -11,25 +10,18 @@ namespace Reconciler.Host.Tests;
 public sealed class GeneratedDayTests
 {
     private const int Orders = 200_000;
-    private static readonly TimeSpan GenerateTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(8);
 
     [Fact]
     public async Task Run_FindsExactlyTheConstructedBreaks_WhenAGeneratedDayHasTenPercentBreaks()
     {
         await using var sandbox = await CliSandbox.CreateAsync();
-        var dayDir = sandbox.PathOf("day");
-        var generated = await CliProcess.RunAsync(
-            "python3",
-            [Path.Combine(RepoPaths.Root, "scripts", "bench", "generate_day.py"), Orders.ToString(System.Globalization.CultureInfo.InvariantCulture), dayDir, "--break-rate", "0.10"],
-            new Dictionary<string, string?>(StringComparer.Ordinal), sandbox.Directory, GenerateTimeout);
-        generated.ExitCode.Should().Be(0, generated.ToString());
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dayDir, "manifest.json")));
+        var inbox = await GeneratedDay.CreateAsync(sandbox, Orders, "--break-rate", "0.10");
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(inbox)!, "manifest.json")));
         var expected = manifest.RootElement.GetProperty("expected_findings").EnumerateObject()
             .ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
         expected.Values.Sum().Should().BeGreaterThan(Orders / 20, "the generator was asked for about 10 % breaks");
-        var inbox = Path.Combine(dayDir, "inbox");
-        var args = new[] { "run", "--date", "2026-11-25", "--as-of", "2026-11-26T10:30:00+08:00", "--inbox", inbox };
+        var args = new[] { "run", "--date", GeneratedDay.Date, "--as-of", GeneratedDay.AsOf, "--inbox", inbox };
 
         var first = await CliProcess.RunCliAsync([.. args, "--out", sandbox.PathOf("out1")], sandbox.Environment, sandbox.Directory, RunTimeout);
         // The same inbox again: nothing new to import, every finding found again, none resolved.
