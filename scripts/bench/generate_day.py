@@ -1,7 +1,15 @@
 #!/usr/bin/env python3
-"""Generate one big business day (2026-11-25) for the Reconciler benchmark, streamed straight to disk.
+"""Generate one big business day (default 2026-11-25) for the Reconciler benchmark, streamed straight to disk.
 
-    python3 scripts/bench/generate_day.py ORDERS OUTDIR
+    python3 scripts/bench/generate_day.py ORDERS OUTDIR [--date 2026-11-25] [--break-rate 0.02]
+                                          [--outage fulu@08:00-16:00]
+
+--break-rate is the share of orders constructed to end in a finding (default 0.02; 0.10 is a bad day): the
+break scenarios and the orphan payments are scaled together, the no-finding scenarios (refunds, retries,
+batches, ...) keep their shares. --outage VENDOR@HH:MM-HH:MM makes every delivery attempt of that vendor whose
+time falls inside the window (Beijing time) fail: those orders are paid, fail once and are never delivered, so
+each is a charged_not_delivered finding. --date moves every date, id and file name to another business day,
+so several days can go into one database without sharing an id.
 
 Writes OUTDIR/inbox/... in the real formats the readers accept (the byte layouts are those of
 samples/generate.py, which writes the small sample days: same headers, encodings, line ends, quirks):
@@ -40,7 +48,10 @@ from pathlib import Path
 DAY_YMD = "20261125"
 DAY_DASH = "2026-11-25"
 PREV_DASH = "2026-11-24"
+NEXT_DASH = "2026-11-26"
+AFTER_NEXT_DASH = "2026-11-27"
 SEED = 20261125
+DEFAULT_BREAK_RATE = 0.02
 
 WECHAT_APPID, WECHAT_MCHID = "wx8888888888888888", "1900000109"
 ALIPAY_PID = "20881234567890120156"
@@ -74,7 +85,7 @@ VENDOR_HEAD = "vendor,vendor_order_id,order_no,target_account,sku,quantity,face_
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 DAY_SECONDS = 86400
 FIRST_CREATED, LAST_CREATED = 30, 23 * 3600 + 40 * 60  # 00:00:30 .. 23:40:00; every follow-up stays on the day
-HOLD_CUTOFF = 10 * 3600 + 30 * 60  # as-of 2026-11-26 10:30 minus the 24 h hold limit
+HOLD_CUTOFF = 10 * 3600 + 30 * 60  # as-of D+1 10:30 minus the 24 h hold limit (held from exactly 24 h on)
 
 # Scenario shares (the rest are clean orders); one uniform draw per order picks one.
 SCENARIO_RATES = [
@@ -95,12 +106,40 @@ SCENARIO_RATES = [
     (0.0020, "status_failed"),      # no finding: platform says failed, paid and delivered
     (0.0100, "batch"),              # no finding: merchant batch of 2-5 delivered in parts
 ]
-SCENARIOS = []
-_acc = 0.0
-for _rate, _name in SCENARIO_RATES:
-    _acc += _rate
-    SCENARIOS.append((_acc, _name))
+BREAK_SCENARIOS = {"dup", "cnd_failed", "cnd_lost", "partial", "wrong", "mismatch", "dnc", "inflight"}
 ORPHAN_RATE = 0.001                 # orphan_charge: an extra payment naming no order, per order
+# Kinds an outage does not change: never paid, or the delivery already fails / is never asked for.
+OUTAGE_KEEPS = {"cancelled", "cnd_lost", "cnd_failed", "refunded", "dnc"}
+
+
+def scenario_table(break_rate: float):
+    """Cumulative (limit, name) pairs with the break scenarios (and orphans) scaled to break_rate."""
+    base = sum(r for r, n in SCENARIO_RATES if n in BREAK_SCENARIOS) + ORPHAN_RATE
+    scale = break_rate / base
+    table, acc = [], 0.0
+    for rate, name in SCENARIO_RATES:
+        acc += rate * scale if name in BREAK_SCENARIOS else rate
+        table.append((acc, name))
+    if acc >= 1.0:
+        raise ValueError(f"break rate {break_rate} leaves no clean orders")
+    return table, ORPHAN_RATE * scale
+
+
+def set_day(day: str):
+    """Moves every date-dependent constant to business day `day` (YYYY-MM-DD)."""
+    import datetime
+    global DAY_YMD, DAY_DASH, PREV_DASH, NEXT_DASH, AFTER_NEXT_DASH, SEED
+    d = datetime.date.fromisoformat(day)
+    DAY_DASH, DAY_YMD = d.isoformat(), d.strftime("%Y%m%d")
+    PREV_DASH = (d - datetime.timedelta(days=1)).isoformat()
+    NEXT_DASH = (d + datetime.timedelta(days=1)).isoformat()
+    AFTER_NEXT_DASH = (d + datetime.timedelta(days=2)).isoformat()
+    SEED = int(DAY_YMD)
+
+
+def cn_date(dash: str) -> str:
+    y, m, d = dash.split("-")
+    return f"{y}年{m}月{d}日"
 
 
 def cents(c: int) -> str:
@@ -111,7 +150,7 @@ def time_tables():
     """Per second of the business day: Beijing wall clock, ISO with +08:00, and UTC wall clock."""
     bj, iso, utc = [], [], []
     for s in range(DAY_SECONDS + 3600):
-        day, rest = (DAY_DASH, s) if s < DAY_SECONDS else ("2026-11-26", s - DAY_SECONDS)
+        day, rest = (DAY_DASH, s) if s < DAY_SECONDS else (NEXT_DASH, s - DAY_SECONDS)
         hms = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
         bj.append(f"{day} {hms}")
         iso.append(f"{day}T{hms}+08:00")
@@ -148,7 +187,8 @@ class Out:
         self.f.close()
 
 
-def generate(total: int, outdir: Path) -> dict:
+def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, outage=None) -> dict:
+    scenarios, orphan_rate = scenario_table(break_rate)
     rng = random.Random(SEED)
     rand, randint, randrange = rng.random, rng.randint, rng.randrange
     bj, iso, utc = time_tables()
@@ -165,7 +205,7 @@ def generate(total: int, outdir: Path) -> dict:
     wechat.line(WECHAT_HEAD)
     alipay.line("#支付宝业务明细查询")
     alipay.line(f"#账号：[{ALIPAY_PID}]")
-    alipay.line("#起始日期：[2026年11月25日 00:00:00]   终止日期：[2026年11月26日 00:00:00]")
+    alipay.line(f"#起始日期：[{cn_date(DAY_DASH)} 00:00:00]   终止日期：[{cn_date(NEXT_DASH)} 00:00:00]")
     alipay.line("#-----------------------------------------业务明细列表----------------------------------------")
     alipay.line(ALIPAY_HEAD)
     stripe.line(STRIPE_HEAD)
@@ -178,10 +218,10 @@ def generate(total: int, outdir: Path) -> dict:
     seq = {"wechat": 0, "alipay": 0, "stripe": 0, "wx_refund": 0, "fulu": 0, "csv": 0, "orphan": 0}
     stats = {"settlement_lines": 0, "delivery_events": 0}
     kinds: dict[str, int] = {}
-    payout_at = "2026-11-27 00:00:00"
+    payout_at = f"{AFTER_NEXT_DASH} 00:00:00"
 
     def stripe_suffix(n: int) -> str:
-        x = (n * 2654435761 + 97) % (52 ** 18)
+        x = (n * 2654435761 + 97 + SEED * 40503) % (52 ** 18)
         letters = []
         for _ in range(18):
             x, r = divmod(x, 52)
@@ -214,7 +254,7 @@ def generate(total: int, outdir: Path) -> dict:
         tid, pi = "ch_3" + suffix, "pi_3" + suffix
         fee = (gross * 29 + 500) // 1000 + 30
         st["rows"] += 1
-        stripe.line(f"{STRIPE_PAYOUT},{payout_at},txn_{st['rows']:014d},{utc[at]},{payout_at},usd,{cents(gross)},"
+        stripe.line(f"{STRIPE_PAYOUT},{payout_at},txn_{DAY_YMD[2:]}{st['rows']:08d},{utc[at]},{payout_at},usd,{cents(gross)},"
                     f"{cents(fee)},{cents(gross - fee)},charge,{tid},\"Top-up, {name}\",{cents(gross)},usd,{tid},{pi},"
                     f"{order_no}")
         st["net"] += gross - fee
@@ -227,7 +267,7 @@ def generate(total: int, outdir: Path) -> dict:
             seq["wx_refund"] += 1
             fee5 = gross * 6
             wechat.line(f"`{bj[at]},`{WECHAT_APPID},`{WECHAT_MCHID},`0,`,`{tid},`{order_no},`{extra},`NATIVE,`REFUND,"
-                        f"`OTHERS,`CNY,`0.00,`0.00,`50300020261125{seq['wx_refund']:015d},`RF{order_no},`{cents(gross)},"
+                        f"`OTHERS,`CNY,`0.00,`0.00,`503000{DAY_YMD}{seq['wx_refund']:015d},`RF{order_no},`{cents(gross)},"
                         f"`0.00,`ORIGINAL,`SUCCESS,`{name},`,`-{fee5 // 100000}.{fee5 % 100000:05d},`0.60%,`0.00,"
                         f"`{cents(gross)},`")
             wx["n"] += 1; wx["refund"] += gross; wx["applied"] += gross; wx["fee5"] -= fee5
@@ -240,7 +280,7 @@ def generate(total: int, outdir: Path) -> dict:
         else:
             st["rows"] += 1
             ref = "re_3" + stripe_suffix(st["rows"])
-            stripe.line(f"{STRIPE_PAYOUT},{payout_at},txn_{st['rows']:014d},{utc[at]},{payout_at},usd,-{cents(gross)},"
+            stripe.line(f"{STRIPE_PAYOUT},{payout_at},txn_{DAY_YMD[2:]}{st['rows']:08d},{utc[at]},{payout_at},usd,-{cents(gross)},"
                         f"0.00,-{cents(gross)},refund,{ref},\"Refund, {name}\",-{cents(gross)},usd,{tid},{extra},"
                         f"{order_no}")
             st["net"] -= gross
@@ -249,7 +289,7 @@ def generate(total: int, outdir: Path) -> dict:
         stats["delivery_events"] += 1
         if vendor == "fulu":
             if same_id is None:
-                vid = f"22261125{seq['fulu']:012d}"
+                vid = f"22{DAY_YMD[2:]}{seq['fulu']:012d}"
                 seq["fulu"] += 1
             else:
                 vid = same_id
@@ -266,7 +306,7 @@ def generate(total: int, outdir: Path) -> dict:
                       f'"charge_finish_time": "{finished}", "operator_serial_number": "{voucher}"}}')
         else:
             if same_id is None:
-                vid = f"V261125{seq['csv']:08d}"
+                vid = f"V{DAY_YMD[2:]}{seq['csv']:08d}"
                 seq["csv"] += 1
             else:
                 vid = same_id
@@ -282,16 +322,21 @@ def generate(total: int, outdir: Path) -> dict:
         created = FIRST_CREATED + (i - 1) * span // total
         r = rand()
         kind = "clean"
-        for limit, name in SCENARIOS:
+        for limit, name in scenarios:
             if r < limit:
                 kind = name
                 break
-        kinds[kind] = kinds.get(kind, 0) + 1
 
         c = rand()
         channel = "wechat" if c < 0.5 else ("alipay" if c < 0.9 else "stripe")
         currency = "USD" if channel == "stripe" else "CNY"
         sku, ptype, pname, vendor, acct, prices, _ = SKU_TABLE[int(rand() * 100)]
+        paid = created + randint(8, 85)
+        at = paid + randint(2, 150)
+        dt = paid + randint(40, 600)
+        if outage and vendor == outage[0] and outage[1] <= dt < outage[2] and kind not in OUTAGE_KEEPS:
+            kind = "outage"
+        kinds[kind] = kinds.get(kind, 0) + 1
         if kind == "partial":
             qty = 3
         elif kind == "batch":
@@ -305,12 +350,11 @@ def generate(total: int, outdir: Path) -> dict:
             target = f"1{'3589'[randrange(4)]}{randrange(10 ** 9):09d}"
         else:
             target = str(randint(100000000, 9999999999))
-        paid = created + randint(8, 85)
         paid_at = iso[paid]
         status = "delivered"
         if kind == "cnd_lost":
             paid_at, status = "", "failed"
-        elif kind in ("cnd_failed", "status_failed"):
+        elif kind in ("cnd_failed", "status_failed", "outage"):
             status = "failed"
         elif kind == "refunded":
             status = "refunded"
@@ -323,7 +367,6 @@ def generate(total: int, outdir: Path) -> dict:
 
         if kind == "cancelled":
             continue
-        at = paid + randint(2, 150)
         face = unit
         if kind != "dnc":
             gross = (amount - 100 if amount > 200 else amount + 100) if kind == "mismatch" else amount
@@ -332,7 +375,6 @@ def generate(total: int, outdir: Path) -> dict:
                 p2 = pay(channel, order_no, amount, at + randint(60, 240), pname, created)
                 if kind == "dup_refunded":
                     refund(p2, at + randint(600, 2400))
-        dt = paid + randint(40, 600)
         if kind in ("clean", "dup", "mismatch", "dnc", "dup_refunded", "status_failed"):
             deliver(vendor, order_no, target, sku, qty, face, "success", dt)
         elif kind == "cnd_failed":
@@ -340,6 +382,8 @@ def generate(total: int, outdir: Path) -> dict:
             deliver(vendor, order_no, target, sku, qty, face, "failed", dt + randint(60, 600))
         elif kind == "cnd_lost":
             pass
+        elif kind == "outage":
+            deliver(vendor, order_no, target, sku, qty, face, "failed", dt)
         elif kind == "partial":
             deliver(vendor, order_no, target, sku, 1, face, "success", dt)
             deliver(vendor, order_no, target, sku, 2, face, "failed", dt + randint(60, 400))
@@ -348,8 +392,8 @@ def generate(total: int, outdir: Path) -> dict:
             deliver(vendor, order_no, wrong, sku, qty, face, "success", dt)
         elif kind == "inflight":
             deliver(vendor, order_no, target, sku, qty, face, "untreated" if vendor == "fulu" else "processing", dt)
-            kinds["inflight_escalated" if paid < HOLD_CUTOFF else "inflight_pending"] = \
-                kinds.get("inflight_escalated" if paid < HOLD_CUTOFF else "inflight_pending", 0) + 1
+            kinds["inflight_escalated" if paid <= HOLD_CUTOFF else "inflight_pending"] = \
+                kinds.get("inflight_escalated" if paid <= HOLD_CUTOFF else "inflight_pending", 0) + 1
         elif kind == "refunded":
             deliver(vendor, order_no, target, sku, qty, face, "failed", dt)
             refund(p, at + randint(600, 3000))
@@ -369,7 +413,7 @@ def generate(total: int, outdir: Path) -> dict:
                 left -= part
                 t += randint(20, 120)
 
-        if rand() < ORPHAN_RATE:
+        if rand() < orphan_rate:
             seq["orphan"] += 1
             kinds["orphan"] = kinds.get("orphan", 0) + 1
             och = "wechat" if channel != "stripe" else "alipay"
@@ -384,12 +428,12 @@ def generate(total: int, outdir: Path) -> dict:
     alipay.line("#-----------------------------------------业务明细列表结束------------------------------------")
     alipay.line(f"#交易合计：{ali['trades']}笔，商家实收共{cents(ali['t_sum'])}元，商家优惠共0.00元")
     alipay.line(f"#退款合计：{ali['refunds']}笔，商家实收退款共{cents(ali['r_sum'])}元，商家优惠退款共0.00元")
-    alipay.line("#导出时间：[2026年11月26日 05:46:49]")
+    alipay.line(f"#导出时间：[{cn_date(NEXT_DASH)} 05:46:49]")
     radar = -240
     st["net"] += radar
-    stripe.line(f"{STRIPE_PAYOUT},{payout_at},txn_{st['rows'] + 1:014d},2026-11-25 15:59:58,{payout_at},usd,"
+    stripe.line(f"{STRIPE_PAYOUT},{payout_at},txn_{DAY_YMD[2:]}{st['rows'] + 1:08d},{DAY_DASH} 15:59:58,{payout_at},usd,"
                 f"{cents(radar)},0.00,{cents(radar)},fee,,\"Radar screening fees, 风控\",{cents(radar)},usd,,,")
-    stripe.line(f"{STRIPE_PAYOUT},{payout_at},txn_{st['rows'] + 2:014d},{payout_at},{payout_at},usd,{cents(-st['net'])},"
+    stripe.line(f"{STRIPE_PAYOUT},{payout_at},txn_{DAY_YMD[2:]}{st['rows'] + 2:08d},{payout_at},{payout_at},usd,{cents(-st['net'])},"
                 f"0.00,{cents(-st['net'])},payout,{STRIPE_PAYOUT},STRIPE PAYOUT,{cents(-st['net'])},usd,,,")
 
     files = []
@@ -399,7 +443,7 @@ def generate(total: int, outdir: Path) -> dict:
     k = kinds.get
     expected = {
         "duplicate_charge": k("dup", 0),
-        "charged_not_delivered": k("cnd_failed", 0) + k("cnd_lost", 0) + k("inflight_escalated", 0),
+        "charged_not_delivered": k("cnd_failed", 0) + k("cnd_lost", 0) + k("inflight_escalated", 0) + k("outage", 0),
         "partially_delivered": k("partial", 0),
         "delivered_wrong_account": k("wrong", 0),
         "amount_mismatch": k("mismatch", 0),
@@ -408,7 +452,8 @@ def generate(total: int, outdir: Path) -> dict:
         "pending": k("inflight_pending", 0),
     }
     manifest = {
-        "business_date": DAY_DASH, "orders": total, "seed": SEED,
+        "business_date": DAY_DASH, "orders": total, "seed": SEED, "break_rate": break_rate,
+        "outage": None if outage is None else {"vendor": outage[0], "from": bj[outage[1]], "to": bj[outage[2]]},
         "settlement_lines": stats["settlement_lines"], "delivery_events": stats["delivery_events"],
         "wechat_rows": wx["n"], "alipay_trades": ali["trades"], "alipay_refunds": ali["refunds"],
         "stripe_rows": st["rows"], "scenarios": dict(sorted(kinds.items())),
@@ -418,15 +463,39 @@ def generate(total: int, outdir: Path) -> dict:
     return manifest
 
 
+def parse_outage(text: str):
+    """VENDOR@HH:MM-HH:MM (Beijing time on the business day) -> (vendor, from second, to second)."""
+    vendor, _, window = text.partition("@")
+    start, _, end = (window or "08:00-16:00").partition("-")
+    seconds = [int(t[:2]) * 3600 + int(t[3:5]) * 60 for t in (start, end)]
+    vendors = {item[3] for item in CATALOG}
+    if vendor not in vendors or not 0 <= seconds[0] < seconds[1] <= DAY_SECONDS:
+        raise ValueError(f"--outage {text}: want VENDOR@HH:MM-HH:MM with VENDOR one of {sorted(vendors)}")
+    return vendor, seconds[0], seconds[1]
+
+
 def main(argv):
-    if len(argv) != 3 or not argv[1].isdigit() or int(argv[1]) < 1:
-        print("usage: generate_day.py ORDERS OUTDIR", file=sys.stderr)
-        return 2
-    total, outdir = int(argv[1]), Path(argv[2])
+    import argparse
+    parser = argparse.ArgumentParser(prog="generate_day.py", description="Generate one big business day.")
+    parser.add_argument("orders", type=int)
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--date", default=DAY_DASH, help="business day, YYYY-MM-DD (default %(default)s)")
+    parser.add_argument("--break-rate", type=float, default=DEFAULT_BREAK_RATE,
+                        help="share of orders constructed to break (default %(default)s)")
+    parser.add_argument("--outage", help="VENDOR@HH:MM-HH:MM: every delivery of VENDOR in the window fails")
+    args = parser.parse_args(argv[1:])
+    if args.orders < 1 or not 0 <= args.break_rate <= 0.5:
+        parser.error("ORDERS must be positive and --break-rate within 0..0.5")
+    set_day(args.date)
+    try:
+        outage = parse_outage(args.outage) if args.outage else None
+    except ValueError as e:
+        parser.error(str(e))
+    total, outdir = args.orders, args.outdir
     manifest_path = outdir / "manifest.json"
     if manifest_path.exists():
         manifest_path.unlink()
-    manifest = generate(total, outdir)
+    manifest = generate(total, outdir, args.break_rate, outage)
     tmp = manifest_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, manifest_path)

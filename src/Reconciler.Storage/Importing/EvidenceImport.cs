@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using Npgsql;
@@ -19,13 +20,15 @@ public sealed class EvidenceImport : IAsyncDisposable
     private readonly NpgsqlTransaction _transaction;
     private readonly FileIdentity _identity;
     private readonly long? _runId;
+    private readonly bool _ordersStraightIn;
     private readonly List<(long Line, string Raw, string Reason)> _quarantined = [];
     private NpgsqlBinaryImporter? _copy;
     private long _rows;
     private bool _finished;
 
-    private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId)
+    private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId, bool ordersStraightIn)
     {
+        _ordersStraightIn = ordersStraightIn;
         _connection = connection;
         _transaction = transaction;
         _identity = identity;
@@ -39,9 +42,17 @@ public sealed class EvidenceImport : IAsyncDisposable
 
     public long RowsQuarantined => _quarantined.Count;
 
-    /// <summary>Starts importing a file, or returns the earlier file with the same bytes (the import is then a no-op).</summary>
+    /// <summary><see cref="Stopwatch"/> ticks the commit spent merging staged orders into platform_order.</summary>
+    public long MergeTicks { get; private set; }
+
+    /// <summary>
+    /// Starts importing a file, or returns the earlier file with the same bytes (the import is then a no-op).
+    /// With <paramref name="ordersStraightIn"/> an orders file is copied straight into platform_order instead of being
+    /// staged and merged: much faster, but the commit then fails with a unique violation (SQLSTATE 23505) when the file
+    /// holds an order already stored or one order twice, and the caller imports it again without the flag.
+    /// </summary>
     public static async Task<(EvidenceImport? Import, FileImportOutcome? Duplicate)> BeginAsync(
-        NpgsqlDataSource dataSource, FileIdentity identity, long? runId, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, FileIdentity identity, long? runId, CancellationToken cancellationToken, bool ordersStraightIn = false)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(identity);
@@ -71,7 +82,7 @@ public sealed class EvidenceImport : IAsyncDisposable
                 return (null, new FileImportOutcome(FileImportOutcome.Duplicate, earlier.FileId, 0, 0, detail));
             }
 
-            return (new EvidenceImport(connection, transaction, identity, fileId.Value, runId), null);
+            return (new EvidenceImport(connection, transaction, identity, fileId.Value, runId, ordersStraightIn), null);
         }
         catch
         {
@@ -187,9 +198,11 @@ public sealed class EvidenceImport : IAsyncDisposable
             }
         }
 
-        if (_identity.Kind == EvidenceKind.Orders && _rows > 0)
+        if (_identity.Kind == EvidenceKind.Orders && _rows > 0 && !_ordersStraightIn)
         {
+            var started = Stopwatch.GetTimestamp();
             await MergeOrdersAsync(cancellationToken);
+            MergeTicks = Stopwatch.GetTimestamp() - started;
         }
 
         if (_quarantined.Count > 0)
@@ -307,7 +320,7 @@ public sealed class EvidenceImport : IAsyncDisposable
             return _copy;
         }
 
-        if (kind == EvidenceKind.Orders)
+        if (kind == EvidenceKind.Orders && !_ordersStraightIn)
         {
             // Orders are staged and merged at commit: a later export of the same order replaces the earlier one.
             _connection.Execute(
@@ -317,7 +330,7 @@ public sealed class EvidenceImport : IAsyncDisposable
         _copy = _connection.BeginBinaryImport(kind switch
         {
             EvidenceKind.Orders =>
-                "COPY order_stage (order_no, created_at, paid_at, customer_id, merchant_id, product_type, sku, target_account, quantity, unit_price, amount, currency, pay_channel, status, file_id, line_no) FROM STDIN (FORMAT BINARY)",
+                $"COPY {(_ordersStraightIn ? "platform_order" : "order_stage")} (order_no, created_at, paid_at, customer_id, merchant_id, product_type, sku, target_account, quantity, unit_price, amount, currency, pay_channel, status, file_id, line_no) FROM STDIN (FORMAT BINARY)",
             EvidenceKind.Settlement =>
                 "COPY settlement_line (file_id, line_no, provider, entry_type, provider_txn_id, entry_ref, order_no, gross, fee, net, currency, occurred_at, provider_status) FROM STDIN (FORMAT BINARY)",
             _ =>

@@ -92,10 +92,9 @@ public sealed class FindingWriter : IAsyncDisposable
         // (SKIP LOCKED), so none turns from pending (to be withdrawn) into claimed (to be flagged) in between.
         var rows = await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
             $"""
-            WITH {EvidenceSql.Scope},
+            WITH {Resolvable},
             resolving AS (
-                SELECT f.finding_id, NULL::numeric AS now_owed FROM finding f
-                WHERE {ResolvableCondition}
+                SELECT finding_id, NULL::numeric AS now_owed FROM resolvable
                 UNION ALL
                 SELECT s.finding_id, s.compensation_amount FROM finding_stage s
                 JOIN compensation_request c ON c.request_id = s.finding_id
@@ -143,12 +142,17 @@ public sealed class FindingWriter : IAsyncDisposable
             FROM staged s LEFT JOIN prior USING (finding_id)
             """, p, cancellationToken);
 
+        // The upsert may have doubled the open findings; the statements below join them with the day's orders, and a
+        // planner still counting yesterday's few would choose a nested loop over them. ANALYZE sees this transaction's rows.
+        await ExecuteAsync("ANALYZE finding", p, cancellationToken);
+
         var resolved = await ExecuteAsync(
             $"""
-            WITH {EvidenceSql.Scope},
+            WITH {Resolvable},
             resolved AS (
                 UPDATE finding f SET status = 'resolved', resolved_run_id = @runId, last_run_id = @runId, updated_at = now()
-                WHERE {ResolvableCondition}
+                FROM resolvable r
+                WHERE f.finding_id = r.finding_id
                 RETURNING f.*
             )
             INSERT INTO run_finding (run_id, change, {StageColumns})
@@ -156,14 +160,27 @@ public sealed class FindingWriter : IAsyncDisposable
             """, p, cancellationToken);
 
         // compensated_but_resolved findings stay open until a person closes them; each run's report lists them again.
+        // Each branch is a scan, a join or a semi-join of its own (an IN under an OR cannot become a join); UNION
+        // keeps a finding that several branches name once.
         await ExecuteAsync(
             $"""
-            WITH {EvidenceSql.Scope}
+            WITH cbr AS (
+                SELECT f.* FROM finding f WHERE f.status = 'open' AND f.kind = 'compensated_but_resolved'
+            ),
+            listed AS (
+                SELECT finding_id FROM cbr WHERE business_date = @date
+                UNION
+                SELECT cbr.finding_id FROM cbr JOIN platform_order o ON o.order_no = cbr.order_no
+                WHERE o.created_at >= @start AND o.created_at < @end
+                UNION
+                SELECT cbr.finding_id FROM cbr
+                WHERE EXISTS (SELECT 1 FROM finding e
+                              WHERE e.order_no = cbr.order_no AND e.status = 'open' AND e.business_date < @date
+                                AND e.kind NOT IN ('orphan_charge', 'compensated_but_resolved'))
+            )
             INSERT INTO run_finding (run_id, change, {StageColumns})
-            SELECT @runId, 'open', {StageColumns} FROM finding f
-            WHERE f.status = 'open' AND f.kind = 'compensated_but_resolved'
-              AND (f.order_no IN (SELECT order_no FROM scope) OR f.business_date = @date)
-              AND NOT EXISTS (SELECT 1 FROM run_finding r WHERE r.run_id = @runId AND r.finding_id = f.finding_id)
+            SELECT @runId, 'open', {Prefixed("f")} FROM cbr f JOIN listed USING (finding_id)
+            WHERE NOT EXISTS (SELECT 1 FROM run_finding r WHERE r.run_id = @runId AND r.finding_id = f.finding_id)
             """, p, cancellationToken);
 
         var requests = (await _connection.QueryAsync<bool>(new CommandDefinition(
@@ -220,13 +237,27 @@ public sealed class FindingWriter : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    // A finding the run is responsible for and did not find again: open, not a person's to close, in the run's scope.
-    private const string ResolvableCondition =
+    // The findings the run is responsible for and did not find again: open, not a person's to close, in the run's
+    // scope (EvidenceSql.Scope: orders created on the date, and orders with a finding open from an earlier date).
+    // Three disjoint branches, each a plain scan or a hash join: the earlier `order_no IN (scope) OR ...` could not
+    // become a join and ran as a SubPlan that rescanned the whole scope for every open finding (quadratic).
+    private const string Resolvable =
         """
-        f.status = 'open' AND f.kind <> 'compensated_but_resolved'
-        AND NOT EXISTS (SELECT 1 FROM finding_stage s WHERE s.finding_id = f.finding_id)
-        AND ((f.kind <> 'orphan_charge' AND f.order_no IN (SELECT order_no FROM scope))
-             OR (f.kind = 'orphan_charge' AND f.business_date <= @date))
+        resolvable AS (
+            SELECT f.finding_id FROM (
+                SELECT f.finding_id FROM finding f
+                WHERE f.status = 'open' AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
+                  AND f.order_no IS NOT NULL AND f.business_date < @date
+                UNION ALL
+                SELECT f.finding_id FROM finding f JOIN platform_order o ON o.order_no = f.order_no
+                WHERE f.status = 'open' AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
+                  AND f.business_date >= @date AND o.created_at >= @start AND o.created_at < @end
+                UNION ALL
+                SELECT f.finding_id FROM finding f
+                WHERE f.status = 'open' AND f.kind = 'orphan_charge' AND f.business_date <= @date
+            ) f
+            WHERE NOT EXISTS (SELECT 1 FROM finding_stage s WHERE s.finding_id = f.finding_id)
+        )
         """;
 
     private object Parameters => new
@@ -250,6 +281,9 @@ public sealed class FindingWriter : IAsyncDisposable
             await _copy.CompleteAsync(cancellationToken);
             await _copy.DisposeAsync();
             _copy = null;
+            // A temporary table has no statistics until analysed (autovacuum never sees it): without them the planner
+            // guesses its size and may pick a nested loop over 100k staged findings.
+            await ExecuteAsync("ANALYZE finding_stage", Parameters, cancellationToken);
         }
     }
 

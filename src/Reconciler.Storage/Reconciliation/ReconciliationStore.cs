@@ -15,7 +15,9 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(providersMissingSettlement);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(EvidenceSql.OrderEvidence, connection) { CommandTimeout = 0 };
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(EvidenceSql.AggregateMemory, transaction: transaction, cancellationToken: cancellationToken));
+        await using var command = new NpgsqlCommand(EvidenceSql.OrderEvidence, connection, transaction) { CommandTimeout = 0 };
         AddWindow(command, window);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -111,6 +113,16 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
             .Order(StringComparer.Ordinal)
             .Select(p => new MissingSettlement(p, window.Date, rejected.TryGetValue(p, out var why) ? "rejected: " + why : "no file arrived"))
             .ToList();
+    }
+
+    /// <summary>Whether any order created on the date is stored yet.</summary>
+    public async Task<bool> HasOrdersAsync(ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM platform_order WHERE created_at >= @start AND created_at < @end)",
+            new { start = window.DayStart.ToUniversalTime(), end = window.DayEnd.ToUniversalTime() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Opens the writer that stages this run's findings and merges them at the end.</summary>

@@ -49,7 +49,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
                    coalesce(sum(fee) FILTER (WHERE entry_type <> 'fee'), 0)
                      + coalesce(sum(gross) FILTER (WHERE entry_type = 'fee'), 0) AS Fees
             FROM line GROUP BY provider, currency ORDER BY provider, currency
-            """, Window(window), cancellationToken);
+            """, Window(window), cancellationToken, dayAggregate: true);
 
     /// <summary>Delivery events of the orders created on the date, per vendor (each distinct event once).</summary>
     public async Task<IReadOnlyList<VendorTotalsRow>> VendorTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>
@@ -64,7 +64,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
                    coalesce(sum(copies) FILTER (WHERE status = 'processing'), 0)::bigint AS InFlight,
                    coalesce(sum(cost * copies) FILTER (WHERE status = 'success'), 0) AS Cost
             FROM event GROUP BY vendor ORDER BY vendor
-            """, Window(window), cancellationToken);
+            """, Window(window), cancellationToken, dayAggregate: true);
 
     public async Task<IReadOnlyList<RunFindingRow>> RunFindingsAsync(long runId, CancellationToken cancellationToken) =>
         await QueryAsync<RunFindingRow>(
@@ -115,9 +115,17 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     private static object Window(ReconciliationWindow window) =>
         new { start = window.DayStart.ToUniversalTime(), end = window.DayEnd.ToUniversalTime() };
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object parameters, CancellationToken cancellationToken, bool dayAggregate = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (dayAggregate)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(EvidenceSql.AggregateMemory, transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        var rows = (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
     }
 }

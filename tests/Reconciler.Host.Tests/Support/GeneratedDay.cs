@@ -9,14 +9,14 @@ public static class GeneratedDay
     public const string Date = "2026-11-25";
     public const string AsOf = "2026-11-26T10:30:00+08:00";
 
-    /// <summary>Generates the day and returns its inbox folder.</summary>
-    public static async Task<string> CreateAsync(CliSandbox sandbox, int orders)
+    /// <summary>Generates the day (with the generator's <paramref name="options"/>, e.g. --break-rate) and returns its inbox folder; its manifest.json is beside it.</summary>
+    public static async Task<string> CreateAsync(CliSandbox sandbox, int orders, params string[] options)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         var folder = sandbox.PathOf("generated");
         var result = await CliProcess.RunAsync(
-            "python3", [Path.Combine(RepoPaths.Root, "scripts", "bench", "generate_day.py"), orders.ToString(CultureInfo.InvariantCulture), folder],
-            new Dictionary<string, string?>(), sandbox.Directory, TimeSpan.FromMinutes(3));
+            "python3", [Path.Combine(RepoPaths.Root, "scripts", "bench", "generate_day.py"), orders.ToString(CultureInfo.InvariantCulture), folder, .. options],
+            new Dictionary<string, string?>(), sandbox.Directory, TimeSpan.FromMinutes(5));
         result.ExitCode.Should().Be(0, result.ToString());
         return Path.Combine(folder, "inbox");
     }

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""The benchmark matrix behind scripts/bench.sh (run it through that script: it builds the CLI and sets PG*).
+
+    matrix.py [CASE...]
+
+A CASE is one of
+    N@RATE                 one day of N orders with RATE breaks, in a fresh schema
+    rerun:N@RATE           the same, then a second run of the same inbox (nothing new) in the same schema
+    outage:N               N orders, 2 % breaks, and fulu failing every delivery 08:00-16:00
+    days:K:N@RATE          K consecutive business days of N orders each into one schema
+
+Each run is the built CLI (`reconciler run --verbose`) under /usr/bin/time in its schema; its phase times come from
+the run's own log (`Run R phase NAME S s ROWS rows`, RunPhaseTimings). A run only counts when it is valid: exit 0,
+every generated file imported (a rerun: every file a duplicate), nothing quarantined, every order of the date
+reconciled, and per kind exactly the findings the generator constructed (on later days of a series, plus the ones
+still open from the earlier days). The floor is PostgreSQL's own COPY of the same files plus one aggregate join,
+measured once per generated inbox. Exits 1 when a phase or the total grows faster than linear (more than 20 % over
+the order ratio between two sizes at the same break rate), when a later day of a series costs more than 20 % over
+the first, or when a run is invalid.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DLL = REPO / "src/Reconciler.Host/bin/Release/net10.0/reconciler.dll"
+GENERATOR = REPO / "scripts/bench/generate_day.py"
+FIRST_DAY = datetime.date(2026, 11, 25)
+PHASES = ["plan", "parse", "copy", "merge", "analyze", "evidence", "rules", "findings", "report"]
+PHASE_LINE = re.compile(r"Run \d+ phase (\w+) ([0-9.]+) s (\d+) rows")
+DEFAULT_CASES = ["300000@0.02", "1000000@0.02", "300000@0.10", "rerun:1000000@0.10", "outage:1000000",
+                 "days:3:300000@0.10"]
+LINEAR_SLACK = 1.2      # DESIGN: x1, x3.3, x10 within +-20 %
+NOISE_FLOOR_S = 0.5     # phases shorter than this at the larger size are too noisy to judge on a shared machine
+TIMEOUT_S = int(os.environ.get("BENCH_TIMEOUT", "600"))
+
+
+def log(text: str):
+    print(f"bench.sh: {text}", file=sys.stderr, flush=True)
+
+
+def psql(sql: str, *, stdin_sql: bool = False):
+    args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    if stdin_sql:
+        subprocess.run(args, input=sql, text=True, check=True, stdout=subprocess.DEVNULL)
+    else:
+        subprocess.run(args + ["-c", sql], check=True, stdout=subprocess.DEVNULL)
+
+
+def parse_case(text: str) -> dict:
+    m = re.fullmatch(r"(\d+)@([0-9.]+)", text)
+    if m:
+        return {"name": text, "days": 1, "orders": int(m[1]), "rate": float(m[2]), "outage": None, "rerun": False}
+    m = re.fullmatch(r"rerun:(\d+)@([0-9.]+)", text)
+    if m:
+        return {"name": text, "days": 1, "orders": int(m[1]), "rate": float(m[2]), "outage": None, "rerun": True}
+    m = re.fullmatch(r"outage:(\d+)", text)
+    if m:
+        return {"name": text, "days": 1, "orders": int(m[1]), "rate": 0.02, "outage": "fulu@08:00-16:00",
+                "rerun": False}
+    m = re.fullmatch(r"days:(\d+):(\d+)@([0-9.]+)", text)
+    if m:
+        return {"name": text, "days": int(m[1]), "orders": int(m[2]), "rate": float(m[3]), "outage": None,
+                "rerun": False}
+    raise SystemExit(f"bench.sh: '{text}' is not a case (N@RATE, rerun:N@RATE, outage:N, days:K:N@RATE)")
+
+
+def day_dir(day: datetime.date, orders: int, rate: float, outage: str | None) -> Path:
+    """Generates the day once; reused while its manifest names the same parameters."""
+    key = f"{orders}_{rate:g}" + ("_outage" if outage else "") + ("" if day == FIRST_DAY else f"_{day:%Y%m%d}")
+    d = REPO / "bench" / key
+    mf = d / "manifest.json"
+    if mf.exists():
+        m = json.loads(mf.read_text(encoding="utf-8"))
+        if (m["orders"], m.get("break_rate"), bool(m.get("outage")), m["business_date"]) == \
+                (orders, rate, bool(outage), day.isoformat()):
+            return d
+    shutil.rmtree(d, ignore_errors=True)
+    t0 = time.monotonic()
+    args = [sys.executable, str(GENERATOR), str(orders), str(d), "--date", day.isoformat(), "--break-rate", str(rate)]
+    if outage:
+        args += ["--outage", outage]
+    subprocess.run(args, check=True)
+    log(f"generated {key} in {time.monotonic() - t0:.1f}s")
+    return d
+
+
+def run_cli(schema: str, day: datetime.date, inbox: Path, out: Path, logfile: Path) -> dict:
+    as_of = f"{day + datetime.timedelta(days=1)}T10:30:00+08:00"
+    timefile = logfile.with_suffix(".time")
+    shutil.rmtree(out, ignore_errors=True)
+    env = dict(os.environ, RECONCILER__Reconciler__Storage__Schema=schema)
+    with open(logfile, "w", encoding="utf-8") as f:
+        rc = subprocess.run(["timeout", "--kill-after=10", str(TIMEOUT_S), "/usr/bin/time", "-f", "%e %M", "-o",
+                             str(timefile), "dotnet", str(DLL), "run", "--verbose", "--date", day.isoformat(),
+                             "--as-of", as_of, "--inbox", str(inbox), "--out", str(out)],
+                            stdout=f, stderr=subprocess.STDOUT, env=env).returncode
+    if rc != 0:
+        tail = "".join(logfile.read_text(encoding="utf-8", errors="replace").splitlines(True)[-5:])
+        raise SystemExit(f"bench.sh: run of {inbox} failed (exit {rc}; 124 = killed after {TIMEOUT_S}s); "
+                         f"see {logfile}\n{tail}")
+    wall, rss_kb = timefile.read_text().split()[-2:]
+    phases = {p: (0.0, 0) for p in PHASES}
+    for line in logfile.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = PHASE_LINE.search(line)
+        if m:
+            phases[m[1]] = (float(m[2]), int(m[3]))
+    return {"wall": float(wall), "rss_mb": int(rss_kb) / 1024, "phases": phases}
+
+
+def validate(summary_path: Path, manifest: dict, expected: dict, rerun: bool) -> int:
+    s = json.loads(summary_path.read_text(encoding="utf-8"))
+    want_status = "duplicate" if rerun else "imported"
+    problems = [f"{f['name']}: {f['status']} {f.get('detail') or ''}" for f in s["files"] if f["status"] != want_status]
+    if len(s["files"]) != len(manifest["files"]):
+        problems.append(f"{len(s['files'])} files in summary.json, {len(manifest['files'])} generated")
+    if s["quarantined"]["total"] != 0:
+        problems.append(f"{s['quarantined']['total']} quarantined lines")
+    orders = sum(o["count"] for o in s["orders"])
+    if orders != manifest["orders"]:
+        problems.append(f"{orders} orders reconciled, {manifest['orders']} generated")
+    got = {k["kind"]: k["count"] for k in s["kinds"]}
+    for kind in sorted(set(got) | set(expected)):
+        if got.get(kind, 0) != expected.get(kind, 0):
+            problems.append(f"{kind}: {got.get(kind, 0)} findings, {expected.get(kind, 0)} constructed")
+    if problems:
+        raise SystemExit(f"bench.sh: {summary_path}: not a valid measurement: " + "; ".join(problems))
+    return s["finding_counts"]["total"]
+
+
+def carried_over(expected: dict) -> dict:
+    """What a day's findings look like to the next day's run: still open, pending ones escalated past the hold."""
+    carried = dict(expected)
+    carried["charged_not_delivered"] = carried.get("charged_not_delivered", 0) + carried.pop("pending", 0)
+    return carried
+
+
+_floors: dict[Path, float] = {}
+
+
+def floor(d: Path, manifest: dict) -> float:
+    """PostgreSQL's own COPY of the day's files plus one aggregate join, in a scratch schema."""
+    if d in _floors:
+        return _floors[d]
+    schema = f"bench_floor_{os.getpid()}"
+    raw = "(format csv, delimiter E'\\x01', quote E'\\x02'"
+    copies = []
+    for rel in manifest["files"]:
+        path = (d / "inbox" / rel).resolve()
+        if rel.startswith("platform/"):
+            copies.append(f"\\copy orders FROM '{path}' WITH (format csv, header)")
+        elif rel.startswith("vendors/"):
+            copies.append(f"\\copy delivery_raw (line) FROM '{path}' WITH {raw})")
+        else:
+            enc = ", encoding 'GBK'" if rel.startswith("alipay/") else ""
+            copies.append(f"\\copy settlement_raw (line) FROM '{path}' WITH {raw}{enc})")
+    copy_lines = "\n".join(copies)
+    sql = f"""
+CREATE SCHEMA {schema};
+SET search_path = {schema};
+CREATE TABLE orders (order_no text, created_at timestamptz, paid_at timestamptz, customer_id text, merchant_id text,
+  product_type text, sku text, target_account text, quantity int, unit_price numeric, amount numeric, currency text,
+  pay_channel text, status text);
+CREATE TABLE settlement_raw (line text);
+CREATE TABLE delivery_raw (line text);
+{copy_lines}
+CREATE TABLE result AS
+SELECT o.order_no, max(o.amount) AS amount, coalesce(sum(s.lines), 0) AS settlement_lines,
+       coalesce(sum(d.events), 0) AS delivery_events
+FROM orders o
+LEFT JOIN (SELECT substring(line FROM 'KM[0-9]+') AS order_no, count(*) AS lines FROM settlement_raw GROUP BY 1) s
+  ON s.order_no = o.order_no
+LEFT JOIN (SELECT substring(line FROM 'KM[0-9]+') AS order_no, count(*) AS events FROM delivery_raw GROUP BY 1) d
+  ON d.order_no = o.order_no
+GROUP BY o.order_no;
+"""
+    t0 = time.monotonic()
+    try:
+        psql(sql, stdin_sql=True)
+        _floors[d] = time.monotonic() - t0
+    finally:
+        psql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    return _floors[d]
+
+
+def print_run(label: str, r: dict):
+    print(f"{label}  run={r['wall']:.2f}s  peak_rss={r['rss_mb']:.0f} MB  floor={r['floor']:.2f}s  "
+          f"ratio={r['wall'] / r['floor']:.1f}x  findings={r['findings']}", flush=True)
+    cells = []
+    for p in PHASES:
+        secs, rows = r["phases"][p]
+        rate = f" {rows / secs / 1000:.0f}k/s" if rows and secs > 0.001 else ""
+        cells.append(f"{p}={secs:.2f}s{rate}")
+    print("    " + "  ".join(cells), flush=True)
+
+
+def main(argv: list[str]) -> int:
+    cases = [parse_case(a) for a in (argv or DEFAULT_CASES)]
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    log(f"machine: {os.cpu_count()} cores, load average {' '.join(open('/proc/loadavg').read().split()[:3])}")
+    results, failures = [], []
+    for ci, case in enumerate(cases):
+        schema = f"bench_{stamp}_{ci}"
+        expected_carry: dict = {}
+        runs = []
+        try:
+            for k in range(case["days"]):
+                day = FIRST_DAY + datetime.timedelta(days=k)
+                d = day_dir(day, case["orders"], case["rate"], case["outage"])
+                manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+                expected = {kind: expected_carry.get(kind, 0) + manifest["expected_findings"].get(kind, 0)
+                            for kind in set(expected_carry) | set(manifest["expected_findings"])}
+                passes = [False, True] if case["rerun"] else [False]
+                for rerun in passes:
+                    log(f"{case['name']}: day {day}{' (rerun)' if rerun else ''}, schema {schema}")
+                    r = run_cli(schema, day, d / "inbox", d / "out", d / ("rerun.log" if rerun else "run.log"))
+                    r["findings"] = validate(d / "out" / "summary.json", manifest, expected, rerun)
+                    r["floor"] = floor(d, manifest)
+                    r.update(case=case, day=day, rerun=rerun, orders=case["orders"])
+                    label = f"{case['name']}" + (f" day {k + 1}" if case["days"] > 1 else "") + \
+                            (" rerun" if rerun else "")
+                    print_run(label, r)
+                    runs.append(r)
+                expected_carry = carried_over(expected)
+        finally:
+            psql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        results.extend(runs)
+
+    print("\nChecks (fail = a step grew faster than linear, or a later day cost more than the first):")
+    singles = [r for r in results if r["case"]["days"] == 1 and not r["rerun"] and not r["case"]["outage"]]
+    by_rate: dict[float, list] = {}
+    for r in singles:
+        by_rate.setdefault(r["case"]["rate"], []).append(r)
+    for rate, rs in sorted(by_rate.items()):
+        rs.sort(key=lambda r: r["orders"])
+        for a, b in zip(rs, rs[1:]):
+            if a["orders"] == b["orders"]:
+                continue
+            k = b["orders"] / a["orders"]
+            for name, ta, tb in [("total", a["wall"], b["wall"])] + \
+                    [(p, a["phases"][p][0], b["phases"][p][0]) for p in PHASES]:
+                if tb < NOISE_FLOOR_S:
+                    continue
+                ratio = tb / max(ta, 0.001)
+                ok = ratio <= k * LINEAR_SLACK
+                print(f"  {rate:.0%} breaks {a['orders']} -> {b['orders']} orders (x{k:.1f}): {name} "
+                      f"{ta:.2f}s -> {tb:.2f}s = x{ratio:.1f}  {'ok' if ok else 'FASTER THAN LINEAR'}")
+                if not ok:
+                    failures.append(f"{name} x{ratio:.1f} for x{k:.1f} orders at {rate:.0%}")
+            rss = b["rss_mb"] / a["rss_mb"]
+            print(f"  {rate:.0%} breaks {a['orders']} -> {b['orders']} orders: peak RSS {a['rss_mb']:.0f} -> "
+                  f"{b['rss_mb']:.0f} MB (x{rss:.2f})")
+    for r in results:
+        if r["rerun"]:
+            first = next(x for x in results if x["case"] is r["case"] and not x["rerun"])
+            share = r["wall"] / first["wall"]
+            print(f"  rerun of {r['case']['name']}: {r['wall']:.2f}s = {share:.0%} of the first run "
+                  f"(target <= 25%)  {'met' if share <= 0.25 else 'NOT met'}")
+    for case in cases:
+        if case["days"] > 1:
+            rs = [r for r in results if r["case"] is case]
+            first, last = rs[0], rs[-1]
+            ratio = last["wall"] / first["wall"]
+            ok = ratio <= LINEAR_SLACK
+            print(f"  {case['name']}: day 1 {first['wall']:.2f}s, day {len(rs)} {last['wall']:.2f}s = x{ratio:.2f}  "
+                  f"{'ok' if ok else 'LATER DAY SLOWER'}")
+            if not ok:
+                failures.append(f"{case['name']}: day {len(rs)} costs x{ratio:.2f} of day 1")
+    print("DESIGN targets (2-core machine shared with other work, PostgreSQL local):")
+    for r in results:
+        if r["orders"] == 1_000_000 and not r["rerun"] and r["case"]["days"] == 1:
+            print(f"  1M orders ({r['case']['name']}) <= 20 s: {r['wall']:.2f}s  "
+                  f"{'met' if r['wall'] <= 20 else 'NOT met'}")
+    peak = max(r["rss_mb"] for r in results)
+    print(f"  peak RSS <= 512 MB: max {peak:.0f} MB  {'met' if peak <= 512 else 'NOT met'}")
+    if failures:
+        print("bench.sh: FAILED: " + "; ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
