@@ -140,6 +140,7 @@ public sealed class FindingWriter : IAsyncDisposable
             INSERT INTO run_finding (run_id, change, {StageColumns})
             SELECT @runId, CASE WHEN prior.status = 'open' THEN 'open' ELSE 'new' END, {Prefixed("s")}
             FROM staged s LEFT JOIN prior USING (finding_id)
+            {RunFindingAgain("CASE WHEN run_finding.change = 'new' THEN 'new' ELSE EXCLUDED.change END")}
             """, p, cancellationToken);
 
         // The upsert may have doubled the open findings; the statements below join them with the day's orders, and a
@@ -157,6 +158,7 @@ public sealed class FindingWriter : IAsyncDisposable
             )
             INSERT INTO run_finding (run_id, change, {StageColumns})
             SELECT @runId, 'resolved', {StageColumns} FROM resolved
+            {RunFindingAgain("'resolved'")}
             """, p, cancellationToken);
 
         // compensated_but_resolved findings stay open until a person closes them; each run's report lists them again.
@@ -267,6 +269,15 @@ public sealed class FindingWriter : IAsyncDisposable
         start = _window.DayStart.ToUniversalTime(),
         end = _window.DayEnd.ToUniversalTime(),
     };
+
+    /// <summary>
+    /// A queued run that is executed again (a retry, or its job re-fetched after its server died after the merge) merges
+    /// its findings a second time under the same run id: the row of the first attempt is updated, and a finding that
+    /// attempt saw new stays new (the first attempt already marked it open in <c>finding</c>).
+    /// </summary>
+    private static string RunFindingAgain(string change) =>
+        $"ON CONFLICT (run_id, finding_id) DO UPDATE SET change = {change}, " +
+        string.Join(", ", StageColumns.Split(", ").Where(c => c != "finding_id").Select(c => $"{c} = EXCLUDED.{c}"));
 
     private static string Prefixed(string alias) =>
         string.Join(", ", StageColumns.Split(", ").Select(c => alias + "." + c));
