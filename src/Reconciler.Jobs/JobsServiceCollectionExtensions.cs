@@ -13,8 +13,10 @@ public static class JobsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
+        options.Limits.Validate();
         services.AddSingleton(options.Formats);
-        services.AddSingleton(_ => new FormatDetector(BuiltInReaders.Create(options.Formats)));
+        services.AddSingleton(options.Limits);
+        services.AddSingleton(_ => new FormatDetector(BuiltInReaders.Create(options.Formats), options.Limits));
         services.AddSingleton<InboxImporter>();
         services.AddSingleton<PlatformDatabaseOrders>();
         services.AddSingleton<RunReportBuilder>();

@@ -1,4 +1,5 @@
 using Reconciler.Formats;
+using Reconciler.Formats.Limits;
 
 namespace Reconciler.Jobs;
 
@@ -33,4 +34,7 @@ public sealed class ReconcilerOptions
     public PlatformDatabaseOptions PlatformDatabase { get; init; } = new();
 
     public FormatOptions Formats { get; init; } = new();
+
+    /// <summary>Bounds on what one input may cost (<c>Reconciler:Limits</c>).</summary>
+    public InputLimits Limits { get; init; } = new();
 }

@@ -5,6 +5,7 @@ using Reconciler.Core.Time;
 using Reconciler.Jobs.Importing;
 using Reconciler.Reports;
 using Reconciler.Reports.Model;
+using Reconciler.Storage.Importing;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Runs;
 using StoredMissing = Reconciler.Storage.Reconciliation.MissingSettlement;
@@ -31,8 +32,8 @@ public sealed class ReconciliationRunner(
     {
         ArgumentNullException.ThrowIfNull(request);
         // Recognise every file before anything is written: an unknown file stops the run with nothing half-done.
-        var planned = importer.Plan(request.Inbox, request.ForcedFormat, out var skippedEntries);
-        foreach (var skipped in skippedEntries)
+        var plan = importer.Plan(request.Inbox, request.ForcedFormat);
+        foreach (var skipped in plan.SkippedEntries)
         {
             logger.LogInformation("Skipped archive entry {Entry}", skipped);
         }
@@ -53,7 +54,14 @@ public sealed class ReconciliationRunner(
                 rowsImported += imported.Outcome.RowsImported;
             }
 
-            foreach (var entry in planned)
+            foreach (var refused in plan.Refused)
+            {
+                logger.LogWarning("{Reason}", refused.Reason);
+                await runs.RecordFileAsync(runId, ++seq, refused.SourceName, refused.Sha256,
+                    new FileImportOutcome(FileImportOutcome.Rejected, null, 0, 0, refused.Reason), cancellationToken);
+            }
+
+            foreach (var entry in plan.Entries)
             {
                 var imported = await importer.ImportAsync(entry, runId, cancellationToken);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
