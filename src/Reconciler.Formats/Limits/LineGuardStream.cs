@@ -4,7 +4,7 @@ namespace Reconciler.Formats.Limits;
 /// Passes a file's bytes through line by line and replaces every physical line longer than
 /// <see cref="InputLimits.MaxLineBytes"/>, or holding a NUL byte, with an empty line (every reader skips empty lines),
 /// remembering its number, length and first bytes; so no reader ever buffers more than one line of the limit's size,
-/// and the line is quarantined instead of lost. Line numbers stay the physical ones: lines end at LF. Leaves the inner stream open.
+/// and the line is quarantined instead of lost. A UTF-8 BOM opening any line after the first is dropped. Line numbers stay the physical ones: lines end at LF. Leaves the inner stream open.
 /// </summary>
 public sealed class LineGuardStream : Stream
 {
@@ -189,7 +189,14 @@ public sealed class LineGuardStream : Stream
         }
         else
         {
-            _ready.Write(_line.GetBuffer().AsSpan(0, (int)_line.Length));
+            var line = _line.GetBuffer().AsSpan(0, (int)_line.Length);
+            // A BOM starting a later line comes from files joined with cat; it is no part of the first field.
+            if (_lineNumber > 1 && line.StartsWith(TextEncodings.Utf8Bom))
+            {
+                line = line[TextEncodings.Utf8Bom.Length..];
+            }
+
+            _ready.Write(line);
             _line.SetLength(0);
         }
 

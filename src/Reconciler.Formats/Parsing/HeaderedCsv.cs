@@ -143,6 +143,13 @@ internal sealed class HeaderedCsv : IDisposable
         }
 
         HeaderCount = header.Count;
+        if (requiredColumns.FirstOrDefault(c => header.Count(h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase)) > 1) is { } twice)
+        {
+            // Which of two same-named columns holds the value is anyone's guess: refuse rather than pick one.
+            throw new FileRejectedException(
+                RejectionKind.Unreadable, $"{sourceName}: the header row names column '{twice}' twice; export the file with each column once.");
+        }
+
         var missing = requiredColumns.Where(c => !_columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {

@@ -57,6 +57,14 @@ internal static class CsvRecords
                         $"{sourceName} line {record.Line}: the header lacks column(s) {string.Join(", ", missing)}; is this {fileKind}?");
                 }
 
+                var twice = header.Twice(requiredColumns);
+                if (twice.Count > 0)
+                {
+                    throw new FileRejectedException(
+                        RejectionKind.Unreadable,
+                        $"{sourceName} line {record.Line}: the header names column(s) {string.Join(", ", twice)} twice; export the file with each column once.");
+                }
+
                 continue;
             }
 
