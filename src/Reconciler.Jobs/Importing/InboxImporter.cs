@@ -5,6 +5,7 @@ using Npgsql;
 using Reconciler.Formats;
 using Reconciler.Formats.Detection;
 using Reconciler.Formats.Limits;
+using Reconciler.Storage;
 using Reconciler.Storage.Importing;
 
 namespace Reconciler.Jobs.Importing;
@@ -143,9 +144,13 @@ public sealed class InboxImporter(
                     throw new InvalidOperationException($"Unknown row type {row.GetType().Name}.");
             }
 
-            if (++count % 65_536 == 0)
+            if (++count % 1024 == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                CrashPoints.Reach("copy-rows");
+                if (count % 65_536 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
         }
     }

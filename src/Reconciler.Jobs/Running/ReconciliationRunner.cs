@@ -5,6 +5,7 @@ using Reconciler.Core.Time;
 using Reconciler.Jobs.Importing;
 using Reconciler.Reports;
 using Reconciler.Reports.Model;
+using Reconciler.Storage;
 using Reconciler.Storage.Importing;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Runs;
@@ -38,6 +39,7 @@ public sealed class ReconciliationRunner(
             logger.LogInformation("Skipped archive entry {Entry}", skipped);
         }
 
+        CrashPoints.Reach("planned");
         await using var dateLock = await runs.LockDateAsync(request.Date, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var runId = await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
@@ -45,6 +47,7 @@ public sealed class ReconciliationRunner(
         {
             var window = new ReconciliationWindow(
                 request.Date, _calendar.StartOf(request.Date), _calendar.EndOf(request.Date), request.AsOf.ToUniversalTime());
+            CrashPoints.Reach("run-created");
             var seq = 0;
             var rowsImported = 0L;
             if (platformOrders.Enabled)
@@ -63,9 +66,11 @@ public sealed class ReconciliationRunner(
 
             foreach (var entry in plan.Entries)
             {
+                CrashPoints.Reach("before-import");
                 var imported = await importer.ImportAsync(entry, runId, cancellationToken);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
                 rowsImported += imported.Outcome.RowsImported;
+                CrashPoints.Reach("imported");
             }
 
             if (rowsImported > 0)
@@ -73,15 +78,20 @@ public sealed class ReconciliationRunner(
                 await runs.RefreshStatisticsAsync(cancellationToken);
             }
 
+            CrashPoints.Reach("statistics");
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
+            CrashPoints.Reach("missing-settlements");
             var changes = await MatchAsync(runId, window, missing, cancellationToken);
+            CrashPoints.Reach("findings-committed");
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
                 runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
 
             var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
-            var outputs = ReportWriter.WriteAll(report, request.OutDir);
+            CrashPoints.Reach("report-built");
+            var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), cancellationToken);
+            CrashPoints.Reach("run-completed");
             return new RunResult(runId, report, outputs);
         }
         catch (Exception e)
@@ -96,8 +106,14 @@ public sealed class ReconciliationRunner(
     {
         var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
         await using var writer = await reconciliation.BeginFindingsAsync(runId, window, cancellationToken);
+        var evaluated = 0;
         await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken))
         {
+            if (++evaluated % 256 == 0)
+            {
+                CrashPoints.Reach("evidence");
+            }
+
             var businessDate = _calendar.DateOf(order.CreatedAt);
             foreach (var finding in _rules.Evaluate(order, window))
             {
@@ -110,6 +126,7 @@ public sealed class ReconciliationRunner(
             writer.Add(MatchingRules.EvaluateOrphan(payment), _calendar.DateOf(payment.OccurredAt));
         }
 
+        CrashPoints.Reach("orphans");
         foreach (var compensated in await writer.FindCompensatedBreaksAsync(cancellationToken))
         {
             writer.Add(CompensatedButResolved(compensated), compensated.BusinessDate);

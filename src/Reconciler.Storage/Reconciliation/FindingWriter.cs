@@ -139,6 +139,7 @@ public sealed class FindingWriter : IAsyncDisposable
             SELECT @runId, CASE WHEN prior.status = 'open' THEN 'open' ELSE 'new' END, {Prefixed("s")}
             FROM staged s LEFT JOIN prior USING (finding_id)
             """, p, cancellationToken);
+        CrashPoints.Reach("findings-merged");
 
         var resolved = await ExecuteAsync(
             $"""
@@ -151,6 +152,7 @@ public sealed class FindingWriter : IAsyncDisposable
             INSERT INTO run_finding (run_id, change, {StageColumns})
             SELECT @runId, 'resolved', {StageColumns} FROM resolved
             """, p, cancellationToken);
+        CrashPoints.Reach("findings-resolved");
 
         // compensated_but_resolved findings stay open until a person closes them; each run's report lists them again.
         await ExecuteAsync(
@@ -177,6 +179,7 @@ public sealed class FindingWriter : IAsyncDisposable
               AND (c.state <> 'pending' OR c.amount <> EXCLUDED.amount OR c.action <> EXCLUDED.action)
             RETURNING (xmax = 0)
             """, p, _transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+        CrashPoints.Reach("compensation-requests");
 
         var withdrawn = await ExecuteAsync(
             """
@@ -193,6 +196,7 @@ public sealed class FindingWriter : IAsyncDisposable
             FROM run_finding WHERE run_id = @runId
             """, p, _transaction, cancellationToken: cancellationToken));
 
+        CrashPoints.Reach("findings-before-commit");
         await _transaction.CommitAsync(cancellationToken);
         _committed = true;
         return new FindingChanges(
