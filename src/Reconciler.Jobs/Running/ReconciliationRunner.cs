@@ -41,6 +41,7 @@ public sealed class ReconciliationRunner(
 
         CrashPoints.Reach("planned");
         await using var dateLock = await runs.LockDateAsync(request.Date, cancellationToken);
+        await runs.FailAbandonedRunsAsync(request.Date, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var runId = await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
         try

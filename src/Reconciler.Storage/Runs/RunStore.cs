@@ -68,6 +68,21 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Marks a run failed with its one-line reason; never throws (it runs on the failure path).</summary>
+    /// <summary>
+    /// Marks failed the runs of <paramref name="date"/> still shown running: called under the date's lock, which a live
+    /// run holds from start to end, so such a run's process died (killed, machine lost) without saying so.
+    /// </summary>
+    public async Task<int> FailAbandonedRunsAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE run SET status = 'failed', finished_at = now(),
+                error = 'abandoned: the process running it stopped without finishing (killed or lost); a later run of the date redid its work'
+            WHERE business_date = @date AND status = 'running'
+            """, new { date }, cancellationToken: cancellationToken));
+    }
+
     public async Task<bool> TryFailRunAsync(long runId, string error)
     {
         try

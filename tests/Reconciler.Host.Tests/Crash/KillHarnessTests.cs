@@ -67,5 +67,7 @@ public sealed class KillHarnessTests(GeneratedDay day) : IClassFixture<Generated
         state.Findings.Should().Equal(day.Uninterrupted.Findings);
         state.Requests.Should().Equal(day.Uninterrupted.Requests, "one compensation request per automatic finding, never a second");
         state.Mismatches.Should().Equal(day.Uninterrupted.Mismatches);
+        (await sandbox.Database.ScalarAsync<long>("SELECT count(*) FROM run WHERE status = 'running'"))
+            .Should().Be(0, "the rerun marks the killed run failed (abandoned)");
     }
 }
