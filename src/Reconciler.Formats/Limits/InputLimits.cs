@@ -55,7 +55,7 @@ public sealed class InputLimits
     {
         if (!holds)
         {
-            throw new ArgumentException($"{Section}:{setting} must be {rule}.");
+            throw new InvalidOperationException($"{Section}:{setting} must be {rule}.");
         }
     }
 }
