@@ -1,4 +1,5 @@
 using System.Globalization;
+using Reconciler.Formats.Detection;
 
 namespace Reconciler.Formats.Limits;
 
@@ -7,7 +8,7 @@ namespace Reconciler.Formats.Limits;
 /// <see cref="InputLimits.MaxEntryBytes"/> or, for compressed content, <see cref="InputLimits.MaxCompressionRatio"/>:
 /// a zip bomb is stopped after a bounded amount of work, whatever its headers claim.
 /// </summary>
-public sealed class LimitedStream : Stream
+public sealed class LimitedStream : ReadOnlyStream
 {
     /// <summary>Below this many decompressed bytes the ratio is not judged: small files compress oddly and cost nothing.</summary>
     public const long RatioFloorBytes = 1024 * 1024;
@@ -28,14 +29,6 @@ public sealed class LimitedStream : Stream
         _limits = limits;
         _compressedBytes = compressedBytes;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -66,16 +59,6 @@ public sealed class LimitedStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

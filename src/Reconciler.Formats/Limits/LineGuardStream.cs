@@ -1,3 +1,5 @@
+using Reconciler.Formats.Detection;
+
 namespace Reconciler.Formats.Limits;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Reconciler.Formats.Limits;
 /// remembering its number, length and first bytes; so no reader ever buffers more than one line of the limit's size,
 /// and the line is quarantined instead of lost. A UTF-8 BOM opening any line after the first is dropped. Line numbers stay the physical ones: lines end at LF. Leaves the inner stream open.
 /// </summary>
-public sealed class LineGuardStream : Stream
+public sealed class LineGuardStream : ReadOnlyStream
 {
     private const int ChunkBytes = 64 * 1024;
 
@@ -32,20 +34,6 @@ public sealed class LineGuardStream : Stream
         _inner = inner;
         _maxLineBytes = maxLineBytes;
         _keepBytes = Math.Min(keepBytes, maxLineBytes);
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     /// <summary>Whether the physical line <paramref name="lineNumber"/> was too long (and replaced by an empty one).</summary>
@@ -94,16 +82,6 @@ public sealed class LineGuardStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
