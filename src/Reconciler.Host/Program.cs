@@ -10,5 +10,9 @@ var root = new RootCommand("Reconciler: the nightly three-way reconciliation of 
     RunCommand.Create(config, verbose),
     MigrateCommand.Create(config, verbose),
     QuarantineCommand.Create(config, verbose),
+    ServeCommand.Create(config, verbose),
+    KeysCommand.Create(),
+    CompensationsCommand.Create(config, verbose),
+    EventsCommand.Create(config, verbose),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Reconciler.Formats;
 using Reconciler.Formats.Detection;
+using Reconciler.Jobs.Alerts;
 using Reconciler.Jobs.Importing;
 using Reconciler.Jobs.Running;
+using Reconciler.Jobs.Scheduling;
 
 namespace Reconciler.Jobs;
 
-/// <summary>Registers the run orchestration (the readers, the importer, the runner and the report builder).</summary>
+/// <summary>Registers the run orchestration (the readers, the importer, the runner and the report builder) and the webhook dispatcher.</summary>
 public static class JobsServiceCollectionExtensions
 {
     public static IServiceCollection AddReconcilerJobs(this IServiceCollection services, ReconcilerOptions options)
@@ -25,6 +27,17 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<PlatformDatabaseOrders>();
         services.AddSingleton<RunReportBuilder>();
         services.AddSingleton<ReconciliationRunner>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddTransient<RunJob>();
+        services.AddTransient<NightlyJob>();
+        services.AddTransient<InboxScanJob>();
+        services.AddTransient<WebhookJob>();
+        services.AddTransient<RunSubmitter>();
+        // Read by the storage registrations: the queue's retry rules and the run store's spike rule.
+        services.AddSingleton(options.Compensation);
+        services.AddSingleton(options.Alerts.SpikeRule());
+        services.AddHttpClient(WebhookDispatcher.HttpClientName);
+        services.AddSingleton<WebhookDispatcher>();
         return services;
     }
 }

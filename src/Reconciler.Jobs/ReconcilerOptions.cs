@@ -1,5 +1,8 @@
 using Reconciler.Formats;
 using Reconciler.Formats.Limits;
+using Reconciler.Jobs.Scheduling;
+using Reconciler.Jobs.Alerts;
+using Reconciler.Storage.Compensation;
 
 namespace Reconciler.Jobs;
 
@@ -34,6 +37,15 @@ public sealed class ReconcilerOptions
     public PlatformDatabaseOptions PlatformDatabase { get; init; } = new();
 
     public FormatOptions Formats { get; init; } = new();
+
+    public JobsOptions Jobs { get; init; } = new();
+
+    public ScheduleOptions Schedule { get; init; } = new();
+    /// <summary>The compensation queue's retries (<c>Reconciler:Compensation</c>).</summary>
+    public CompensationQueueOptions Compensation { get; init; } = new();
+
+    /// <summary>Webhooks and spike thresholds (<c>Reconciler:Alerts</c>).</summary>
+    public AlertOptions Alerts { get; init; } = new();
 
     /// <summary>Bounds on what one input may cost (<c>Reconciler:Limits</c>).</summary>
     public InputLimits Limits { get; init; } = new();

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Reconciler.Storage.Compensation;
+using Reconciler.Storage.Events;
 using Reconciler.Storage.Migrations;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Reporting;
@@ -19,6 +21,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RunStore>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<ReportStore>();
+        services.AddSingleton<EventOutboxStore>();
+        // The queue's retry rules come from the Reconciler section when the jobs registered them; else the defaults.
+        services.AddSingleton(sp => new CompensationStore(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<CompensationQueueOptions>() ?? new CompensationQueueOptions()));
         return services;
     }
 

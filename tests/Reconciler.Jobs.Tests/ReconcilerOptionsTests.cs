@@ -21,6 +21,27 @@ public sealed class ReconcilerOptionsTests
         var mapping = options.Formats.VendorMappings.Should().ContainSingle().Subject;
         mapping.SuccessValuesOrDefault.Should().Equal("OK", "DELIVERED");
         mapping.FinishedAtFormat.Should().Be("yyyy-MM-dd HH:mm:ss");
+        options.Jobs.Retries.Should().Be(2);
+        options.Jobs.InvisibilityTimeout.Should().Be(TimeSpan.FromMinutes(5));
+        options.Jobs.HangfireSchema.Should().Be("hangfire");
+        options.Schedule.Nightly.Should().Be("30 10 * * *");
+        options.Schedule.InboxScan.Should().Be("*/5 * * * *");
+        options.Compensation.MaxAttempts.Should().Be(5);
+        options.Compensation.RetryBackoff.Should().Be(TimeSpan.FromMinutes(1));
+        var webhook = options.Alerts.Webhooks.Should().ContainSingle().Subject;
+        webhook.Events.Should().Equal("run.failed", "breaks.spike", "compensation.failed");
+        webhook.EffectiveName.Should().Be("on-call");
+        options.Alerts.SpikeRule().Should().Be(new Storage.Runs.BreakSpikeRule(3m, 20, 7));
+        options.Alerts.DeliveryTimeout.Should().Be(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void RetryAfter_DoublesUpToTheCapThenGivesUp_WhenAttemptsRunOut()
+    {
+        var alerts = new Reconciler.Jobs.Alerts.AlertOptions { RetryBackoff = TimeSpan.FromSeconds(30), MaxRetryBackoff = TimeSpan.FromMinutes(3), MaxDeliveryAttempts = 5 };
+
+        Enumerable.Range(1, 5).Select(alerts.RetryAfter).Should().Equal(
+            TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), TimeSpan.FromMinutes(3), null);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Reconciler.Core.Time;
 
 /// <summary>Turns business dates of the configured zone into UTC instants and back.</summary>
@@ -35,6 +37,22 @@ public sealed class BusinessCalendar
             ? zone.GetUtcOffset(unspecified.AddHours(-1))
             : zone.GetUtcOffset(unspecified);
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
+    }
+
+    /// <summary>Reads an ISO 8601 instant; one without an offset is wall-clock time of <paramref name="zone"/>.</summary>
+    public static bool TryParseInstant(string? text, TimeZoneInfo zone, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (string.IsNullOrWhiteSpace(text) ||
+            !DateTime.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        {
+            return false;
+        }
+
+        instant = parsed.Kind == DateTimeKind.Unspecified
+            ? ToInstant(parsed, zone)
+            : DateTimeOffset.Parse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime();
+        return true;
     }
 
     /// <summary>

@@ -67,9 +67,14 @@ internal static class AppServices
         await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
 
     /// <summary>Names the database without its password, for messages.</summary>
-    public static string DescribeDatabase(IServiceProvider services)
+    public static string DescribeDatabase(IServiceProvider services) =>
+        DescribeDatabase(services.GetRequiredService<StorageOptions>());
+
+    /// <summary>Names the database without its password, for messages.</summary>
+    public static string DescribeDatabase(StorageOptions storage)
     {
-        var builder = new NpgsqlConnectionStringBuilder(services.GetRequiredService<StorageOptions>().ConnectionString);
+        ArgumentNullException.ThrowIfNull(storage);
+        var builder = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
         return $"{builder.Host}:{builder.Port}/{builder.Database}";
     }
 }

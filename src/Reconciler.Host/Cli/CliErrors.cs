@@ -44,6 +44,19 @@ internal static class CliErrors
         }
     }
 
+    /// <summary>The same for a verb that touches no database.</summary>
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UsageException e)
+        {
+            return Fail(e.Message, ExitCodes.BadInput);
+        }
+    }
+
     public static int Fail(string message, int code)
     {
         Console.Error.WriteLine($"reconciler: {message.ReplaceLineEndings(" ")}");

@@ -14,4 +14,10 @@ internal static class ExitCodes
 
     /// <summary>The database cannot be reached.</summary>
     public const int DatabaseUnreachable = 3;
+
+    /// <summary>The compensation request does not exist (HTTP 404).</summary>
+    public const int NotFound = 4;
+
+    /// <summary>The compensation request's state or lease does not allow the change (HTTP 409); stdout has the reason.</summary>
+    public const int Conflict = 5;
 }

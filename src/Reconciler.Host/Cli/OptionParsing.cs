@@ -19,16 +19,8 @@ internal static class OptionParsing
     }
 
     /// <summary>An ISO 8601 instant; without an offset it is read as wall-clock time of <paramref name="zone"/>.</summary>
-    public static DateTimeOffset Instant(string text, string option, TimeZoneInfo zone)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        if (!DateTime.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
-        {
-            throw new UsageException($"{option} '{text}' is not a time; write it as ISO 8601, e.g. 2026-11-19T10:30:00+08:00");
-        }
-
-        return parsed.Kind == DateTimeKind.Unspecified
-            ? BusinessCalendar.ToInstant(parsed, zone)
-            : DateTimeOffset.Parse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime();
-    }
+    public static DateTimeOffset Instant(string text, string option, TimeZoneInfo zone) =>
+        BusinessCalendar.TryParseInstant(text, zone, out var instant)
+            ? instant
+            : throw new UsageException($"{option} '{text}' is not a time; write it as ISO 8601, e.g. 2026-11-19T10:30:00+08:00");
 }

@@ -20,9 +20,11 @@ internal static class RunCommand
         var format = new Option<string?>("--format") { Description = "Read every inbox file as this format instead of recognising it." };
         var requestedBy = new Option<string?>("--requested-by") { Description = "Who asked for the run (default the current user)." };
         var reason = new Option<string?>("--reason") { Description = "Why the run was asked for (kept with the run)." };
+        var enqueue = new Option<bool>("--enqueue") { Description = "Hand the run to the serve processes (Hangfire) instead of running it here; prints its run id." };
+        var wait = new Option<bool>("--wait") { Description = "With --enqueue: wait until the run completes or fails, showing its progress." };
         var command = new Command("run", "Import what is new in the inbox, reconcile a business date and write its report.")
         {
-            date, asOf, inbox, output, format, requestedBy, reason,
+            date, asOf, inbox, output, format, requestedBy, reason, enqueue, wait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +47,17 @@ internal static class RunCommand
                     parse.GetValue(reason),
                     parse.GetValue(format));
                 await AppServices.MigrateAsync(services, cancellationToken);
+                if (parse.GetValue(enqueue))
+                {
+                    return await EnqueuedRun.SubmitAsync(
+                        services, request, parse.GetValue(inbox) is not null, parse.GetValue(output) is not null, parse.GetValue(wait), cancellationToken);
+                }
+
+                if (parse.GetValue(wait))
+                {
+                    throw new UsageException("--wait goes with --enqueue");
+                }
+
                 var result = await runner.RunAsync(request, cancellationToken);
                 Print(result);
                 return ExitCodes.Ok;

@@ -63,7 +63,8 @@ public sealed class InboxImporter(
         return new InboxPlan(planned, skipped, refused);
     }
 
-    public async Task<ImportedEntry> ImportAsync(PlannedEntry planned, long runId, CancellationToken cancellationToken)
+    /// <summary>Imports one entry for a run, or ahead of any run (<paramref name="runId"/> null: the inbox scan).</summary>
+    public async Task<ImportedEntry> ImportAsync(PlannedEntry planned, long? runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(planned);
         var entry = planned.Entry;
@@ -147,7 +148,7 @@ public sealed class InboxImporter(
             if (++count % 1024 == 0)
             {
                 CrashPoints.Reach("copy-rows");
-                if (count % 65_536 == 0)
+                if (count % 4_096 == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                 }

@@ -43,7 +43,8 @@ public sealed class ReconciliationRunner(
         await using var dateLock = await runs.LockDateAsync(request.Date, cancellationToken);
         await runs.FailAbandonedRunsAsync(request.Date, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
-        var runId = await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
+        var runId = await StartAsync(request, cancellationToken);
+        var progress = new RunProgressReporter(runs, runId, TimeProvider.System);
         try
         {
             var window = new ReconciliationWindow(
@@ -51,11 +52,13 @@ public sealed class ReconciliationRunner(
             CrashPoints.Reach("run-created");
             var seq = 0;
             var rowsImported = 0L;
+            await progress.PhaseAsync("importing", 0, cancellationToken);
             if (platformOrders.Enabled)
             {
                 var imported = await platformOrders.ImportAsync(window, runId, cancellationToken);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
                 rowsImported += imported.Outcome.RowsImported;
+                await progress.RowsAsync(rowsImported, cancellationToken);
             }
 
             foreach (var refused in plan.Refused)
@@ -69,56 +72,121 @@ public sealed class ReconciliationRunner(
             {
                 CrashPoints.Reach("before-import");
                 var imported = await importer.ImportAsync(entry, runId, cancellationToken);
-                await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
                 rowsImported += imported.Outcome.RowsImported;
+                var outcome = imported.Outcome;
+                if (outcome is { Status: FileImportOutcome.Duplicate, FileId: { } earlier } &&
+                    await runs.AdoptScannedFileAsync(runId, earlier, cancellationToken) is { } adopted)
+                {
+                    outcome = adopted;
+                }
+
+                await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, outcome, cancellationToken);
+                await progress.RowsAsync(rowsImported, cancellationToken);
                 CrashPoints.Reach("imported");
             }
 
             if (rowsImported > 0)
             {
+                await progress.PhaseAsync("analysing", rowsImported, cancellationToken);
                 await runs.RefreshStatisticsAsync(cancellationToken);
             }
 
+            await progress.PhaseAsync("matching", 0, cancellationToken);
             CrashPoints.Reach("statistics");
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
             CrashPoints.Reach("missing-settlements");
-            var changes = await MatchAsync(runId, window, missing, cancellationToken);
+            var changes = await MatchAsync(runId, window, missing, progress, cancellationToken);
             CrashPoints.Reach("findings-committed");
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
                 runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
 
+            await progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
             var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
             CrashPoints.Reach("report-built");
             var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach);
-            await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), cancellationToken);
+            await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);
             CrashPoints.Reach("run-completed");
             return new RunResult(runId, report, outputs);
         }
         catch (Exception e)
         {
-            await runs.TryFailRunAsync(runId, e.Message);
+            // A queued run's job decides between failed and queued for a retry; the CLI's own run fails here.
+            var reason = Describe(e, progress.Phase);
+            _ = request.RunId is null ? await runs.TryFailRunAsync(runId, reason) : await runs.TryRecordErrorAsync(runId, reason);
             throw;
         }
     }
 
-    private async Task<FindingChanges> MatchAsync(
-        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, CancellationToken cancellationToken)
+    /// <summary>Imports what is new in the inbox ahead of any run (the <c>inbox-scan</c> job); the next run of a date adopts these files.</summary>
+    public async Task<IReadOnlyList<ImportedEntry>> ScanInboxAsync(string inbox, CancellationToken cancellationToken)
     {
+        var plan = importer.Plan(inbox, forcedFormat: null);
+        foreach (var refused in plan.Refused)
+        {
+            // Recorded as rejected by the next run of a date, which plans the inbox again.
+            logger.LogWarning("{Reason}", refused.Reason);
+        }
+
+        var imported = new List<ImportedEntry>();
+        foreach (var entry in plan.Entries)
+        {
+            imported.Add(await importer.ImportAsync(entry, runId: null, cancellationToken));
+        }
+
+        if (imported.Any(i => i.Outcome.RowsImported > 0))
+        {
+            await runs.RefreshStatisticsAsync(cancellationToken);
+        }
+
+        return imported;
+    }
+
+    private async Task<long> StartAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        if (request.RunId is not { } queued)
+        {
+            return await runs.CreateRunAsync(request.Date, request.AsOf, request.RequestedBy, request.Reason, cancellationToken);
+        }
+
+        if (!await runs.StartRunAsync(queued, request.Server ?? Environment.MachineName, cancellationToken))
+        {
+            throw new RunAlreadyCompletedException(queued);
+        }
+
+        // A retried or re-fetched run lists what this attempt saw, not what the interrupted one did.
+        await runs.ClearRunFilesAsync(queued, cancellationToken);
+        return queued;
+    }
+
+    private static string Describe(Exception e, string phase) =>
+        e is OperationCanceledException
+            ? $"cancelled while {phase}: the job was deleted or stopped, or its server shut down"
+            : e.Message;
+
+    private async Task<FindingChanges> MatchAsync(
+        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, RunProgressReporter progress,
+        CancellationToken cancellationToken)
+    {
+        var evaluated = 0L;
         var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
         await using var writer = await reconciliation.BeginFindingsAsync(runId, window, cancellationToken);
-        var evaluated = 0;
         await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken))
         {
-            if (++evaluated % 256 == 0)
-            {
-                CrashPoints.Reach("evidence");
-            }
-
             var businessDate = _calendar.DateOf(order.CreatedAt);
             foreach (var finding in _rules.Evaluate(order, window))
             {
                 writer.Add(finding, businessDate);
+            }
+
+            if (++evaluated % 16_384 == 0)
+            {
+                await progress.RowsAsync(evaluated, cancellationToken);
+            }
+
+            if (evaluated % 256 == 0)
+            {
+                CrashPoints.Reach("evidence");
             }
         }
 
@@ -133,6 +201,7 @@ public sealed class ReconciliationRunner(
             writer.Add(CompensatedButResolved(compensated), compensated.BusinessDate);
         }
 
+        await progress.PhaseAsync("writing findings", evaluated, cancellationToken);
         return await writer.CommitAsync(cancellationToken);
     }
 

@@ -1,6 +1,8 @@
 namespace Reconciler.Jobs.Running;
 
 /// <summary>What an operator (or the scheduler) asks of one run.</summary>
+/// <param name="RunId">A run already recorded as queued (by the API, the schedule or <c>run --enqueue</c>); null: the CLI's own run.</param>
+/// <param name="Server">Who executes it, kept with the run (a Hangfire server id, or the machine).</param>
 public sealed record RunRequest(
     DateOnly Date,
     DateTimeOffset AsOf,
@@ -8,4 +10,6 @@ public sealed record RunRequest(
     string OutDir,
     string RequestedBy,
     string? Reason = null,
-    string? ForcedFormat = null);
+    string? ForcedFormat = null,
+    long? RunId = null,
+    string? Server = null);

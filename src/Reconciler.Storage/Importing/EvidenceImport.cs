@@ -18,13 +18,13 @@ public sealed class EvidenceImport : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly FileIdentity _identity;
-    private readonly long _runId;
+    private readonly long? _runId;
     private readonly List<(long Line, string Raw, string Reason)> _quarantined = [];
     private NpgsqlBinaryImporter? _copy;
     private long _rows;
     private bool _finished;
 
-    private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long runId)
+    private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId)
     {
         _connection = connection;
         _transaction = transaction;
@@ -41,7 +41,7 @@ public sealed class EvidenceImport : IAsyncDisposable
 
     /// <summary>Starts importing a file, or returns the earlier file with the same bytes (the import is then a no-op).</summary>
     public static async Task<(EvidenceImport? Import, FileImportOutcome? Duplicate)> BeginAsync(
-        NpgsqlDataSource dataSource, FileIdentity identity, long runId, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, FileIdentity identity, long? runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(identity);

@@ -88,6 +88,8 @@ public sealed class FindingWriter : IAsyncDisposable
     public async Task<IReadOnlyList<CompensatedBreak>> FindCompensatedBreaksAsync(CancellationToken cancellationToken)
     {
         await EndCopyAsync(cancellationToken);
+        // The pending requests are read (and locked) too, and held until the commit: a consumer's claim skips them
+        // (SKIP LOCKED), so none turns from pending (to be withdrawn) into claimed (to be flagged) in between.
         var rows = await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
             $"""
             WITH {EvidenceSql.Scope},
@@ -103,11 +105,12 @@ public sealed class FindingWriter : IAsyncDisposable
                    r.now_owed AS NowOwed, c.currency AS Currency, f.provider AS Provider, f.provider_txn_id AS ProviderTxnId,
                    f.vendor AS Vendor, f.business_date::timestamp AS BusinessDate
             FROM resolving r
-            JOIN compensation_request c ON c.request_id = r.finding_id AND c.state IN ('claimed', 'completed')
+            JOIN compensation_request c ON c.request_id = r.finding_id AND c.state IN ('pending', 'claimed', 'completed')
             JOIN finding f ON f.finding_id = r.finding_id
             ORDER BY c.request_id
+            FOR UPDATE OF c
             """, Parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        return rows.Select(r => new CompensatedBreak(
+        return rows.Where(r => r.State != "pending").Select(r => new CompensatedBreak(
             r.RequestId, r.OrderNo, r.Kind, r.State, r.Amount, r.NowOwed, r.Currency, r.Provider, r.ProviderTxnId, r.Vendor,
             DateOnly.FromDateTime(r.BusinessDate))).ToList();
     }
@@ -175,7 +178,7 @@ public sealed class FindingWriter : IAsyncDisposable
             ON CONFLICT (request_id) DO UPDATE SET
                 amount = EXCLUDED.amount, action = EXCLUDED.action, currency = EXCLUDED.currency,
                 state = 'pending', outcome = NULL, updated_at = now()
-            WHERE c.state IN ('pending', 'withdrawn', 'failed')
+            WHERE c.state IN ('pending', 'withdrawn')
               AND (c.state <> 'pending' OR c.amount <> EXCLUDED.amount OR c.action <> EXCLUDED.action)
             RETURNING (xmax = 0)
             """, p, _transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();

@@ -1,12 +1,23 @@
+using System.Globalization;
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
+using Reconciler.Storage.Events;
 using Reconciler.Storage.Importing;
 
 namespace Reconciler.Storage.Runs;
 
-/// <summary>Creates and closes runs, records what each run saw in its inbox, and keeps two runs of one date apart.</summary>
-public sealed class RunStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Creates, starts and closes runs, records what each run saw in its inbox, keeps two runs of one date apart, and
+/// announces each run's end (and any spike of breaks) through the event outbox in the same transaction.
+/// </summary>
+public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeRule = null)
 {
+    private readonly BreakSpikeRule _spikeRule = spikeRule ?? BreakSpikeRule.Default;
+
+    /// <summary>The names of a run's outputs, as the report writers name the files.</summary>
+    public static IReadOnlyList<string> OutputNames { get; } = ["mismatches.csv", "report.html", "summary.json"];
+
     /// <summary>Waits until no other run of <paramref name="date"/> is going (in any process on this database), then holds the date.</summary>
     public async Task<IAsyncDisposable> LockDateAsync(DateOnly date, CancellationToken cancellationToken)
     {
@@ -24,16 +35,77 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>Starts a run of the CLI's own: running at once, one attempt.</summary>
     public async Task<long> CreateRunAsync(DateOnly date, DateTimeOffset asOf, string requestedBy, string? reason, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO run (business_date, as_of, requested_by, reason)
-            VALUES (@date, @asOf, @requestedBy, @reason)
+            INSERT INTO run (business_date, as_of, requested_by, reason, status, trigger, started_at, attempts)
+            VALUES (@date, @asOf, @requestedBy, @reason, 'running', 'cli', now(), 1)
             RETURNING run_id
             """,
             new { date, asOf = asOf.ToUniversalTime(), requestedBy, reason }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Records a run that a job will execute: <c>queued</c> until a server starts it; its id is known at once.</summary>
+    public async Task<long> QueueRunAsync(RunSubmission submission, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO run (business_date, as_of, requested_by, reason, status, trigger, started_at, attempts, inbox, out_dir, forced_format)
+            VALUES (@Date, @asOf, @RequestedBy, @Reason, 'queued', @Trigger, NULL, 0, @Inbox, @OutDir, @ForcedFormat)
+            RETURNING run_id
+            """,
+            new
+            {
+                submission.Date, asOf = submission.AsOf.ToUniversalTime(), submission.RequestedBy, submission.Reason, submission.Trigger,
+                submission.Inbox, submission.OutDir, submission.ForcedFormat,
+            }, cancellationToken: cancellationToken));
+    }
+
+    public async Task SetJobIdAsync(long runId, string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE run SET hangfire_job_id = @jobId WHERE run_id = @runId", new { runId, jobId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The run a Hangfire job queued earlier (a job re-fetched after its server died finds its run again).</summary>
+    public async Task<long?> FindRunByJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT max(run_id) FROM run WHERE hangfire_job_id = @jobId", new { jobId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Marks a queued (or interrupted) run as running on <paramref name="server"/>, counting the attempt; false when the
+    /// run is already completed (a job re-fetched after its server died between the run and the job's own success).
+    /// </summary>
+    public async Task<bool> StartRunAsync(long runId, string server, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var started = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE run SET status = 'running', started_at = now(), finished_at = NULL, error = NULL, server = @server,
+                           attempts = attempts + 1, progress_phase = 'starting', progress_rows = 0, progress_updated_at = now()
+            WHERE run_id = @runId AND status <> 'completed'
+            """, new { runId, server }, cancellationToken: cancellationToken));
+        return started == 1;
+    }
+
+    /// <summary>Records how far a running run has got; cheap enough to call every few seconds.</summary>
+    public async Task ReportProgressAsync(long runId, string phase, long rows, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE run SET progress_phase = @phase, progress_rows = @rows, progress_updated_at = now()
+            WHERE run_id = @runId AND status = 'running'
+            """, new { runId, phase, rows }, cancellationToken: cancellationToken));
     }
 
     public async Task RecordFileAsync(long runId, int seq, string sourceName, string sha256, FileImportOutcome outcome, CancellationToken cancellationToken)
@@ -44,17 +116,99 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
             """
             INSERT INTO run_file (run_id, seq, source_name, sha256, status, file_id, detail)
             VALUES (@runId, @seq, @sourceName, @sha256, @Status, @FileId, @Detail)
+            ON CONFLICT (run_id, seq) DO UPDATE
+                SET source_name = excluded.source_name, sha256 = excluded.sha256, status = excluded.status,
+                    file_id = excluded.file_id, detail = excluded.detail
             """,
             new { runId, seq, sourceName, sha256, outcome.Status, outcome.FileId, outcome.Detail }, cancellationToken: cancellationToken));
     }
 
-    public async Task CompleteRunAsync(long runId, string summaryJson, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes over a file the inbox scan imported ahead of any run, so the first run after it reports the file as its
+    /// own import (rows, quarantine, rejection) instead of as a duplicate; null when another run already has it.
+    /// </summary>
+    public async Task<FileImportOutcome?> AdoptScannedFileAsync(long runId, long fileId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<AdoptedRow>(new CommandDefinition(
+            """
+            UPDATE imported_file SET run_id = @runId
+            WHERE file_id = @fileId AND run_id IS NULL AND status <> 'importing'
+            RETURNING status AS Status, rows_imported AS RowsImported, rows_quarantined AS RowsQuarantined, detail AS Detail,
+                      imported_at AS ImportedAt
+            """, new { runId, fileId }, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var scanned = string.Create(CultureInfo.InvariantCulture, $"imported ahead of the run by the inbox scan at {row.ImportedAt:yyyy-MM-dd HH:mm:ss} UTC");
+        return new FileImportOutcome(row.Status, fileId, row.RowsImported, row.RowsQuarantined, row.Detail is null ? scanned : $"{row.Detail} ({scanned})");
+    }
+
+    /// <summary>
+    /// Forgets what an earlier attempt of the same run recorded of its inbox, so a retried or re-fetched run reports
+    /// exactly what its last attempt saw.
+    /// </summary>
+    public async Task ClearRunFilesAsync(long runId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE run SET status = 'completed', finished_at = now(), summary = @summaryJson::jsonb WHERE run_id = @runId",
-            new { runId, summaryJson }, cancellationToken: cancellationToken));
+            "DELETE FROM run_file WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken));
     }
+
+    /// <summary>Stores the run's outputs byte for byte and marks it completed, in one transaction.</summary>
+    public async Task CompleteRunAsync(long runId, string summaryJson, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var path in outputs)
+        {
+            var name = Path.GetFileName(path);
+            if (!OutputNames.Contains(name, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            await using var content = File.OpenRead(path);
+            await using var command = new NpgsqlCommand(
+                """
+                INSERT INTO run_output (run_id, name, content) VALUES (@runId, @name, @content)
+                ON CONFLICT (run_id, name) DO UPDATE SET content = excluded.content
+                """, connection, transaction);
+            command.Parameters.AddWithValue("runId", runId);
+            command.Parameters.AddWithValue("name", name);
+            command.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Bytea) { Value = content, Size = -1 });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // The run.completed event and any breaks.spike are written with the status change, or not at all.
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE run SET status = 'completed', finished_at = now(), summary = @summaryJson::jsonb, error = NULL,
+                           progress_phase = 'completed', progress_updated_at = now()
+            WHERE run_id = @runId;
+            INSERT INTO event_outbox (event_type, payload)
+            SELECT @eventType, jsonb_build_object(
+                'runId', run_id, 'businessDate', business_date, 'asOf', as_of, 'status', status, 'requestedBy', requested_by,
+                'reason', reason, 'startedAt', started_at, 'finishedAt', finished_at,
+                'findings', summary -> 'finding_counts', 'compensationTotal', summary -> 'compensation_total')
+            FROM run WHERE run_id = @runId;
+            {BreakSpikes.Sql}
+            """,
+            new
+            {
+                runId, summaryJson, eventType = EventTypes.RunCompleted, spikeType = EventTypes.BreaksSpike,
+                factor = _spikeRule.Factor, minimum = _spikeRule.Minimum, trailingRuns = _spikeRule.TrailingRuns,
+            },
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Compatibility for callers that keep no outputs: completes the run with its totals only.</summary>
+    public Task CompleteRunAsync(long runId, string summaryJson, CancellationToken cancellationToken) =>
+        CompleteRunAsync(runId, summaryJson, [], cancellationToken);
 
     /// <summary>
     /// Refreshes the planner's statistics after an import: a day's load can multiply a table, and autovacuum's own
@@ -67,7 +221,6 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
             "ANALYZE platform_order, settlement_line, delivery_event", commandTimeout: 0, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Marks a run failed with its one-line reason; never throws (it runs on the failure path).</summary>
     /// <summary>
     /// Marks failed the runs of <paramref name="date"/> still shown running: called under the date's lock, which a live
     /// run holds from start to end, so such a run's process died (killed, machine lost) without saying so.
@@ -83,20 +236,56 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
             """, new { date }, cancellationToken: cancellationToken));
     }
 
-    public async Task<bool> TryFailRunAsync(long runId, string error)
+    /// <summary>
+    /// Marks a queued or running run failed; the reason already recorded by <see cref="TryRecordErrorAsync"/> wins over
+    /// <paramref name="error"/>. Never throws (it runs on the failure path).
+    /// </summary>
+    public Task<bool> TryFailRunAsync(long runId, string error) =>
+        // One statement: the run.failed event exists exactly when the run was marked failed here.
+        TryExecuteAsync(
+            """
+            WITH failed AS (
+                UPDATE run SET status = 'failed', finished_at = now(), error = coalesce(error, @error), progress_phase = 'failed',
+                               progress_updated_at = now()
+                WHERE run_id = @runId AND status IN ('queued', 'running')
+                RETURNING *
+            )
+            INSERT INTO event_outbox (event_type, payload)
+            SELECT @eventType, jsonb_build_object(
+                'runId', run_id, 'businessDate', business_date, 'asOf', as_of, 'status', status, 'requestedBy', requested_by,
+                'reason', reason, 'startedAt', started_at, 'finishedAt', finished_at, 'error', error)
+            FROM failed
+            """, new { runId, error, eventType = EventTypes.RunFailed });
+
+    /// <summary>Records why a running run stopped, leaving its status to the job that decides on a retry; never throws.</summary>
+    public Task<bool> TryRecordErrorAsync(long runId, string error) =>
+        TryExecuteAsync(
+            "UPDATE run SET error = @error, progress_phase = 'stopped', progress_updated_at = now() WHERE run_id = @runId AND status = 'running'",
+            new { runId, error });
+
+    private async Task<bool> TryExecuteAsync(string sql, object parameters)
     {
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-            await connection.ExecuteAsync(
-                "UPDATE run SET status = 'failed', finished_at = now(), error = @error WHERE run_id = @runId AND status = 'running'",
-                new { runId, error });
+            await connection.ExecuteAsync(sql, parameters);
             return true;
         }
         catch (NpgsqlException)
         {
             return false;
         }
+    }
+
+    /// <summary>Puts a failed attempt back in the queue, keeping why it failed; the job's retry will start it again.</summary>
+    public async Task RequeueRunAsync(long runId, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE run SET status = 'queued', finished_at = NULL, error = @error, progress_phase = 'retry scheduled', progress_updated_at = now()
+            WHERE run_id = @runId AND status <> 'completed'
+            """, new { runId, error }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The latest completed run of the same date before <paramref name="runId"/>, if any.</summary>
@@ -108,22 +297,75 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
             new { date, runId }, cancellationToken: cancellationToken));
     }
 
-    public async Task<RunInfo> GetRunAsync(long runId, CancellationToken cancellationToken)
+    public async Task<RunInfo> GetRunAsync(long runId, CancellationToken cancellationToken) =>
+        await FindRunAsync(runId, cancellationToken) ?? throw new InvalidOperationException($"run {runId} does not exist");
+
+    public async Task<RunInfo?> FindRunAsync(long runId, CancellationToken cancellationToken)
+    {
+        var rows = await QueryRunsAsync("WHERE r.run_id = @runId", new { runId }, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>Runs newest first, of one date or of all.</summary>
+    public Task<IReadOnlyList<RunInfo>> ListRunsAsync(DateOnly? date, int limit, CancellationToken cancellationToken) =>
+        QueryRunsAsync(
+            "WHERE (@date::date IS NULL OR r.business_date = @date) ORDER BY r.run_id DESC LIMIT @limit",
+            new { date, limit }, cancellationToken);
+
+    /// <summary>An output of a completed run as it was written, or null.</summary>
+    public async Task<byte[]?> ReadOutputAsync(long runId, string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
+            "SELECT content FROM run_output WHERE run_id = @runId AND name = @name", new { runId, name }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>What the run changed: each finding it saw new, still open, or resolved.</summary>
+    public async Task<IReadOnlyList<RunChange>> ChangesAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ChangeRow>(new CommandDefinition(
+            """
+            SELECT finding_id AS FindingId, change AS Change, kind AS Kind, business_date AS BusinessDate, order_no AS OrderNo,
+                   provider AS Provider, vendor AS Vendor, currency AS Currency, compensation_action AS CompensationAction,
+                   compensation_amount AS CompensationAmount
+            FROM run_finding WHERE run_id = @runId
+            ORDER BY CASE change WHEN 'new' THEN 0 WHEN 'open' THEN 1 ELSE 2 END, kind, order_no, finding_id
+            """, new { runId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new RunChange(
+            r.FindingId, r.Change, r.Kind, r.BusinessDate, r.OrderNo, r.Provider, r.Vendor, r.Currency, r.CompensationAction,
+            r.CompensationAmount)).ToList();
+    }
+
+    private async Task<IReadOnlyList<RunInfo>> QueryRunsAsync(string where, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Npgsql reads timestamptz as a UTC DateTime, which Dapper will not bind to RunInfo's DateTimeOffsets.
-        var row = await connection.QuerySingleAsync<RunRow>(new CommandDefinition(
-            """
-            SELECT run_id AS RunId, business_date AS BusinessDate, as_of AS AsOf, started_at AS StartedAt, finished_at AS FinishedAt,
-                   status AS Status, requested_by AS RequestedBy, reason AS Reason, error AS Error
-            FROM run WHERE run_id = @runId
-            """, new { runId }, cancellationToken: cancellationToken));
-        return new RunInfo(
-            row.RunId, row.BusinessDate, Utc(row.AsOf), Utc(row.StartedAt), row.FinishedAt is { } finished ? Utc(finished) : null,
-            row.Status, row.RequestedBy, row.Reason, row.Error);
+        var rows = await connection.QueryAsync<RunRow>(new CommandDefinition(
+            $"""
+            SELECT r.run_id AS RunId, r.business_date AS BusinessDate, r.as_of AS AsOf, r.status AS Status, r.trigger AS Trigger,
+                   r.requested_by AS RequestedBy, r.reason AS Reason, r.queued_at AS QueuedAt, r.started_at AS StartedAt,
+                   r.finished_at AS FinishedAt, r.hangfire_job_id AS HangfireJobId, r.attempts AS Attempts, r.server AS Server,
+                   r.progress_phase AS ProgressPhase, r.progress_rows AS ProgressRows, r.progress_updated_at AS ProgressUpdatedAt,
+                   r.error AS Error, r.inbox AS Inbox, r.out_dir AS OutDir, r.forced_format AS ForcedFormat,
+                   coalesce(c.new, 0) AS New, coalesce(c.open, 0) AS Open, coalesce(c.resolved, 0) AS Resolved
+            FROM run r
+            LEFT JOIN LATERAL (
+                SELECT count(*) FILTER (WHERE change = 'new') AS new, count(*) FILTER (WHERE change = 'open') AS open,
+                       count(*) FILTER (WHERE change = 'resolved') AS resolved
+                FROM run_finding rf WHERE rf.run_id = r.run_id) c ON true
+            {where}
+            """, parameters, cancellationToken: cancellationToken));
+        return rows.Select(row => new RunInfo(
+            row.RunId, row.BusinessDate, Utc(row.AsOf), row.Status, row.Trigger, row.RequestedBy, row.Reason, Utc(row.QueuedAt),
+            Utc(row.StartedAt), Utc(row.FinishedAt), row.HangfireJobId, row.Attempts, row.Server,
+            new RunProgress(row.ProgressPhase, row.ProgressRows, Utc(row.ProgressUpdatedAt)),
+            new RunFindingCounts(row.New, row.Open, row.Resolved), row.Error, row.Inbox, row.OutDir, row.ForcedFormat)).ToList();
     }
 
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+    private static DateTimeOffset Utc(DateTime time) => DbTime.Utc(time);
+
+    private static DateTimeOffset? Utc(DateTime? time) => time is { } t ? DbTime.Utc(t) : null;
 
     // Advisory locks are global to the database; the first key keeps ours apart from anyone else's.
     private const int DateLockSpace = 0x5245_4344;
@@ -145,6 +387,14 @@ public sealed class RunStore(NpgsqlDataSource dataSource)
     }
 
     private sealed record RunRow(
-        long RunId, DateOnly BusinessDate, DateTime AsOf, DateTime StartedAt, DateTime? FinishedAt, string Status,
-        string RequestedBy, string? Reason, string? Error);
+        long RunId, DateOnly BusinessDate, DateTime AsOf, string Status, string Trigger, string RequestedBy, string? Reason,
+        DateTime QueuedAt, DateTime? StartedAt, DateTime? FinishedAt, string? HangfireJobId, int Attempts, string? Server,
+        string? ProgressPhase, long ProgressRows, DateTime? ProgressUpdatedAt, string? Error, string? Inbox, string? OutDir,
+        string? ForcedFormat, long New, long Open, long Resolved);
+
+    private sealed record AdoptedRow(string Status, long RowsImported, long RowsQuarantined, string? Detail, DateTime ImportedAt);
+
+    private sealed record ChangeRow(
+        string FindingId, string Change, string Kind, DateOnly BusinessDate, string? OrderNo, string? Provider, string? Vendor,
+        string? Currency, string CompensationAction, decimal? CompensationAmount);
 }

@@ -1,3 +1,4 @@
+using Reconciler.Storage.Compensation;
 using Reconciler.Testing;
 
 namespace Reconciler.Jobs.Tests.Running;
@@ -70,6 +71,33 @@ public sealed class RerunTests : IAsyncLifetime
         var third = await _harness.RunAsync(Day, inbox);
         third.Report.Findings.Should().ContainSingle(f => f.Finding.Kind == Core.Matching.FindingKind.CompensatedButResolved)
             .Which.Status.Should().Be("open");
+    }
+
+    [Fact]
+    public async Task RunAsync_RaisesCompensatedButResolved_WhenAClaimedRequestsBreakResolves()
+    {
+        var inbox = _harness.CopySampleInbox(Day);
+        var first = await _harness.RunAsync(Day, inbox);
+        var undelivered = first.Report.Findings.Single(f => f.Finding.OrderNo == "KM202611200000024").Finding;
+        var queue = _harness.Get<CompensationStore>();
+        var claimed = new List<ClaimedCompensation>();
+        while ((await queue.ClaimAsync("comp-worker-1", 50, 300, null, CancellationToken.None)).Read<ClaimResult>().Items is { Count: > 0 } items)
+        {
+            claimed.AddRange(items);
+        }
+
+        claimed.Should().ContainSingle(c => c.RequestId == undelivered.FindingId);
+        claimed.Select(c => c.RequestId).Should().BeEquivalentTo(first.Report.Findings.Where(f => f.Finding.IsAutomatic).Select(f => f.Finding.FindingId));
+
+        await WriteLateDeliveryAsync(inbox, "KM202611200000024");
+        var second = await _harness.RunAsync(Day, inbox, reason: "late carrier log");
+
+        var raised = second.Report.Findings.Single(f => f.Finding.Kind == Core.Matching.FindingKind.CompensatedButResolved);
+        raised.Finding.OrderNo.Should().Be("KM202611200000024");
+        raised.Finding.Detail.Should().Contain("claimed");
+        (await _harness.Database.ScalarAsync<string>("SELECT state FROM compensation_request WHERE request_id = @id", new { id = undelivered.FindingId }))
+            .Should().Be("claimed");
+        (await _harness.Database.ScalarAsync<long>("SELECT count(*) FROM compensation_request WHERE state = 'withdrawn'")).Should().Be(0);
     }
 
     [Fact]

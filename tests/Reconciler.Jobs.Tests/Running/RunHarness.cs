@@ -26,6 +26,9 @@ public sealed class RunHarness : IAsyncDisposable
 
     public ReconciliationRunner Runner => _services.GetRequiredService<ReconciliationRunner>();
 
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
     public static async Task<RunHarness> CreateAsync(ReconcilerOptions? options = null)
     {
         var database = await TestDatabase.CreateAsync();

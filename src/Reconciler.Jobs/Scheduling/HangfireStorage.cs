@@ -1,0 +1,45 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Npgsql;
+using Reconciler.Storage;
+
+namespace Reconciler.Jobs.Scheduling;
+
+/// <summary>Hangfire's PostgreSQL storage as every process of ours configures it: the product's database, its own schema.</summary>
+public static class HangfireStorage
+{
+    public static PostgreSqlStorageOptions Options(JobsOptions jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        return new PostgreSqlStorageOptions
+        {
+            SchemaName = jobs.HangfireSchema,
+            PrepareSchemaIfNecessary = true,
+            // The invisibility timeout slides with each heartbeat of a running job, so it can be minutes rather than
+            // Hangfire's 30: a job whose server died is taken by another that soon, one still running never is.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = jobs.InvisibilityTimeout,
+            QueuePollInterval = jobs.QueuePollInterval,
+        };
+    }
+
+    /// <summary>Points Hangfire at the product's database (its connection string, without our schema on the search path).</summary>
+    public static IGlobalConfiguration UseReconcilerStorage(this IGlobalConfiguration configuration, StorageOptions storage, JobsOptions jobs)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var connection = new NpgsqlConnectionStringBuilder(storage.ConnectionString) { ApplicationName = "reconciler-hangfire" }.ConnectionString;
+        return configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connection), Options(jobs));
+    }
+
+    /// <summary>A storage for a process that only enqueues (the CLI's <c>run --enqueue</c>).</summary>
+    public static PostgreSqlStorage Create(StorageOptions storage, JobsOptions jobs)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var connection = new NpgsqlConnectionStringBuilder(storage.ConnectionString) { ApplicationName = "reconciler-hangfire" }.ConnectionString;
+        return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connection, Options(jobs)), Options(jobs));
+    }
+}

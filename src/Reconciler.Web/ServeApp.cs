@@ -1,0 +1,93 @@
+using Hangfire;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Reconciler.Jobs;
+using Reconciler.Jobs.Scheduling;
+using Reconciler.Storage;
+using Reconciler.Web.Api;
+using Reconciler.Web.Auth;
+using Reconciler.Web.Hosting;
+
+namespace Reconciler.Web;
+
+/// <summary>
+/// <c>reconciler serve</c>: one ASP.NET Core host with the Hangfire server (PostgreSQL storage in its own schema),
+/// the dashboard at <c>/hangfire</c> (operator keys), the HTTP API at <c>/api</c>, <c>/health</c> and the OpenAPI document.
+/// </summary>
+public static class ServeApp
+{
+    public static WebApplication Build(IConfiguration configuration, StorageOptions storage, string[]? urls = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(storage);
+        var options = configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions();
+        var api = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.AddConfiguration(configuration);
+        if (urls is { Length: > 0 })
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
+        builder.Logging.ClearProviders();
+        // Request-by-request framework chatter drowns the run log; configuration (Logging:LogLevel) can turn it back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Reconciler", LogLevel.Information);
+        builder.Logging.AddFilter("Hangfire", LogLevel.Information);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        });
+
+        var services = builder.Services;
+        services.AddReconcilerStorage(storage);
+        services.AddReconcilerJobs(options);
+        services.AddSingleton(api);
+        services.AddSingleton(new ApiKeys(api));
+
+        services.AddHangfire(config => config
+            .UseReconcilerStorage(storage, options.Jobs)
+            .UseFilter(new RunRetryFilter(options.Jobs.Retries, options.Jobs.RetryDelay)));
+        services.AddHangfireServer(server =>
+        {
+            server.WorkerCount = options.Jobs.WorkerCount;
+            server.ShutdownTimeout = options.Jobs.ShutdownTimeout;
+            server.CancellationCheckInterval = options.Jobs.CancellationCheckInterval;
+            // Hangfire makes the server id "<name>:<process id>:<guid>"; the run record keeps it as who executed the run.
+            server.ServerName = Environment.MachineName;
+        });
+        services.AddHostedService<RecurringJobsRegistration>();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.ReadPolicy, p => p.RequireRole(Roles.Finance, Roles.Operator))
+            .AddPolicy(Roles.OperatePolicy, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Roles.CompensationPolicy, p => p.RequireRole(Roles.Compensation));
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()));
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthEndpoints();
+        app.MapRunEndpoints();
+        app.MapCompensationEndpoints();
+        app.MapEventEndpoints();
+        app.MapOpenApi();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new DashboardAuthorizationFilter()],
+            DashboardTitle = "Reconciler jobs",
+            AppPath = null,
+        }).RequireAuthorization(Roles.OperatePolicy);
+        return app;
+    }
+}
