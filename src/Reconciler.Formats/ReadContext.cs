@@ -1,3 +1,5 @@
+using Reconciler.Formats.Limits;
+
 namespace Reconciler.Formats;
 
 /// <summary>What a reader is told about the file it reads, and what it tells back besides the rows.</summary>
@@ -7,6 +9,9 @@ public sealed class ReadContext(string sourceName, FormatOptions options)
     public string SourceName { get; } = sourceName;
 
     public FormatOptions Options { get; } = options;
+
+    /// <summary>The bounds the reader keeps (its CSV records at most <see cref="InputLimits.MaxLineBytes"/>).</summary>
+    public InputLimits Limits { get; init; } = new();
 
     /// <summary>The provider a settlement file belongs to (wechat, alipay, unionpay, stripe, adyen), set by the reader.</summary>
     public string? Provider { get; set; }

@@ -16,7 +16,13 @@ public static class JobsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton(options.Formats);
-        services.AddSingleton(_ => new FormatDetector(BuiltInReaders.Create(options.Formats)));
+        services.AddSingleton(options.Limits);
+        services.AddSingleton(_ =>
+        {
+            // Checked when first needed, inside the command, so a bad setting is the command's one-line error.
+            options.Limits.Validate();
+            return new FormatDetector(BuiltInReaders.Create(options.Formats), options.Limits);
+        });
         services.AddSingleton<InboxImporter>();
         services.AddSingleton<PlatformDatabaseOrders>();
         services.AddSingleton<RunReportBuilder>();

@@ -1,4 +1,5 @@
 using Reconciler.Formats;
+using Reconciler.Formats.Limits;
 using Reconciler.Jobs.Scheduling;
 using Reconciler.Jobs.Alerts;
 using Reconciler.Storage.Compensation;
@@ -45,4 +46,7 @@ public sealed class ReconcilerOptions
 
     /// <summary>Webhooks and spike thresholds (<c>Reconciler:Alerts</c>).</summary>
     public AlertOptions Alerts { get; init; } = new();
+
+    /// <summary>Bounds on what one input may cost (<c>Reconciler:Limits</c>).</summary>
+    public InputLimits Limits { get; init; } = new();
 }

@@ -11,6 +11,12 @@ public static class HtmlReportWriter
 {
     public const string FileName = "report.html";
 
+    /// <summary>
+    /// The longest text a cell shows; past it the cell is cut with a marker, so no input value can swell the page
+    /// (quarantined lines are cut shorter before they get here, per <c>Reconciler:Limits:ReportCellChars</c>).
+    /// </summary>
+    public const int CellCharLimit = 2000;
+
     /// <summary>The most quarantined lines the page lists; the CLI lists them all.</summary>
     public const int QuarantineRowLimit = 200;
 
@@ -399,7 +405,12 @@ public static class HtmlReportWriter
             ? string.Create(Invariant, $"{Math.Floor(duration.TotalMinutes):0} min {duration.Seconds} s")
             : string.Create(Invariant, $"{duration.TotalSeconds:0.0} s");
 
-    private static string E(string? value) => WebUtility.HtmlEncode(value ?? string.Empty);
+    private static string E(string? value) => WebUtility.HtmlEncode(Cut(value ?? string.Empty));
+
+    private static string Cut(string value) =>
+        value.Length <= CellCharLimit
+            ? value
+            : string.Concat(value.AsSpan(0, CellCharLimit), string.Create(Invariant, $" …[cut: {value.Length} characters in all]"));
 
     private static string N(long value) => value.ToString("#,##0", Invariant);
 

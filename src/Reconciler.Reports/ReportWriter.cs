@@ -6,7 +6,8 @@ namespace Reconciler.Reports;
 public static class ReportWriter
 {
     /// <summary>Writes mismatches.csv, report.html and summary.json into <paramref name="outDir"/> (created if needed); returns their paths in that order.</summary>
-    public static IReadOnlyList<string> WriteAll(RunReport report, string outDir)
+    /// <param name="checkpoint">Told <c>report-tmp:NAME</c> once a file's temporary copy is written and <c>report-renamed:NAME</c> once it is in place (the crash harness kills the process there).</param>
+    public static IReadOnlyList<string> WriteAll(RunReport report, string outDir, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
@@ -14,15 +15,15 @@ public static class ReportWriter
         Directory.CreateDirectory(outDir);
         return
         [
-            WriteAtomically(Path.Combine(outDir, MismatchesCsvWriter.FileName), report, MismatchesCsvWriter.Write),
-            WriteAtomically(Path.Combine(outDir, HtmlReportWriter.FileName), report, HtmlReportWriter.Write),
-            WriteAtomically(Path.Combine(outDir, SummaryJsonWriter.FileName), report, SummaryJsonWriter.Write),
+            WriteAtomically(Path.Combine(outDir, MismatchesCsvWriter.FileName), report, MismatchesCsvWriter.Write, checkpoint),
+            WriteAtomically(Path.Combine(outDir, HtmlReportWriter.FileName), report, HtmlReportWriter.Write, checkpoint),
+            WriteAtomically(Path.Combine(outDir, SummaryJsonWriter.FileName), report, SummaryJsonWriter.Write, checkpoint),
         ];
     }
 
     // A reader (a person refreshing the page, a dashboard polling summary.json) sees the previous file or the new one,
     // never a half-written one: the rename within one folder replaces it in one step.
-    private static string WriteAtomically(string path, RunReport report, Action<RunReport, Stream> write)
+    private static string WriteAtomically(string path, RunReport report, Action<RunReport, Stream> write, Action<string>? checkpoint)
     {
         var temporary = path + ".tmp";
         try
@@ -33,7 +34,9 @@ public static class ReportWriter
                 stream.Flush(flushToDisk: true);
             }
 
+            checkpoint?.Invoke("report-tmp:" + Path.GetFileName(path));
             File.Move(temporary, path, overwrite: true);
+            checkpoint?.Invoke("report-renamed:" + Path.GetFileName(path));
             return path;
         }
         catch

@@ -32,6 +32,7 @@ public static class StorageServiceCollectionExtensions
     public static NpgsqlDataSource CreateDataSource(StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        StorageOptions.ValidateSchema(options.Schema);
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.SearchPath = options.Schema;
         builder.ConnectionStringBuilder.ApplicationName ??= "reconciler";

@@ -68,6 +68,19 @@ public sealed class ReconcilerOptionsTests
     }
 
     [Fact]
+    public void Bind_DocumentsEveryLimitAtItsDefault_InTheExampleFile()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoPaths.Root, "appsettings.example.json")).Build();
+        var section = configuration.GetSection("Reconciler:Limits");
+
+        var limits = section.Get<Reconciler.Formats.Limits.InputLimits>()!;
+
+        limits.Should().BeEquivalentTo(new Reconciler.Formats.Limits.InputLimits());
+        section.GetChildren().Select(c => c.Key).Where(k => !k.StartsWith("//", StringComparison.Ordinal))
+            .Should().BeEquivalentTo(typeof(Reconciler.Formats.Limits.InputLimits).GetProperties().Select(p => p.Name));
+    }
+
+    [Fact]
     public void ExpectedProviders_IsEmpty_WhenTheSettingIsEmpty()
     {
         new ReconcilerOptions { ExpectedDailySettlement = "" }.ExpectedProviders.Should().BeEmpty();

@@ -3,14 +3,8 @@ using System.IO.Compression;
 namespace Reconciler.Formats.Detection;
 
 /// <summary>A zip entry's content stream that closes its archive and file when it is closed.</summary>
-internal sealed class ArchiveEntryStream(ZipArchive archive, Stream inner) : Stream
+internal sealed class ArchiveEntryStream(ZipArchive archive, Stream inner) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => inner.Length;
 
     public override long Position
@@ -25,16 +19,6 @@ internal sealed class ArchiveEntryStream(ZipArchive archive, Stream inner) : Str
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(buffer, cancellationToken);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.IO.Compression;
+using Reconciler.Formats.Limits;
 
 namespace Reconciler.Formats.Detection;
 
@@ -6,9 +8,14 @@ namespace Reconciler.Formats.Detection;
 /// Finds out what a file in the inbox is: takes it out of gzip or zip (zip entry names in GBK when the archive
 /// does not flag them UTF-8, as Alipay's downloads do), then asks every reader, in registration order, whether it
 /// recognises the content. A forced format (the <c>--format</c> option, or a folder named after a format) wins.
+/// Every stream it hands out is bounded by <see cref="InputLimits"/> (size, compression ratio); an archive inside an
+/// archive is refused (nesting depth 1: no real download nests), as are a zip with too many entries or with two
+/// entries of one name. Entries are read in memory, never extracted, so a name such as <c>../x</c> reaches no disk.
 /// </summary>
-public sealed class FormatDetector(IEnumerable<IFormatReader> readers)
+public sealed class FormatDetector(IEnumerable<IFormatReader> readers, InputLimits? limits = null)
 {
+    private readonly InputLimits _limits = limits ?? new InputLimits();
+
     private const int SampleBytes = 64 * 1024;
 
     public IReadOnlyList<IFormatReader> Readers { get; } = [.. readers];
@@ -24,7 +31,8 @@ public sealed class FormatDetector(IEnumerable<IFormatReader> readers)
         return folders.Select(Find).FirstOrDefault(r => r is not null)?.Format;
     }
 
-    public DetectedFile Detect(string path, string? forcedFormat = null)
+    /// <param name="displayName">How messages name the file (its path below the inbox); its file name when not given.</param>
+    public DetectedFile Detect(string path, string? forcedFormat = null, string? displayName = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         IFormatReader? forced = null;
@@ -35,11 +43,13 @@ public sealed class FormatDetector(IEnumerable<IFormatReader> readers)
         }
 
         var name = Path.GetFileName(path);
+        var label = displayName ?? name;
         var head = ReadHead(() => File.OpenRead(path));
         if (IsGzip(head))
         {
             var innerName = name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name;
-            Stream OpenGzip() => new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            var compressed = new FileInfo(path).Length;
+            Stream OpenGzip() => new LimitedStream(new GZipStream(File.OpenRead(path), CompressionMode.Decompress), label, _limits, compressed);
             var reader = Choose(new FileSample(innerName, ReadHead(OpenGzip)), forced, isSoleEntry: true)
                 ?? throw Unrecognised(path);
             return new DetectedFile([new InputEntry($"{name}!{innerName}", reader, OpenGzip)], []);
@@ -47,24 +57,52 @@ public sealed class FormatDetector(IEnumerable<IFormatReader> readers)
 
         if (IsZip(head))
         {
-            return DetectZip(path, name, forced);
+            return DetectZip(path, label, forced);
         }
 
         var plain = Choose(new FileSample(name, head), forced, isSoleEntry: true) ?? throw Unrecognised(path);
-        return new DetectedFile([new InputEntry(name, plain, () => File.OpenRead(path))], []);
+        return new DetectedFile([new InputEntry(name, plain, () => new LimitedStream(File.OpenRead(path), label, _limits, 0))], []);
     }
 
     private DetectedFile DetectZip(string path, string name, IFormatReader? forced)
     {
         var entries = new List<InputEntry>();
         var skipped = new List<string>();
+        var refused = new List<RefusedEntry>();
         using (var archive = OpenArchive(path))
         {
+            if (archive.Entries.Count > _limits.MaxArchiveEntries)
+            {
+                return new DetectedFile([], []) { Refused = [new RefusedEntry(string.Empty, string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: {archive.Entries.Count} entries, over the limit Reconciler:Limits:MaxArchiveEntries = {_limits.MaxArchiveEntries}; the archive was not opened."))] };
+            }
+
             var files = archive.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
+            if (files.GroupBy(e => e.FullName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                // Entries are told apart by name: a second entry of the same name could never be read.
+                return new DetectedFile([], []) { Refused = [new RefusedEntry(string.Empty,
+                    $"{name}: two entries are named '{twice.Key}'; the archive was not opened.")] };
+            }
+
             foreach (var entry in files)
             {
                 var entryName = entry.FullName;
-                var sample = new FileSample(Path.GetFileName(entryName), ReadHead(entry.Open));
+                var source = $"{name}!{entryName}";
+                if (LimitedStream.CheckDeclared(source, _limits, entry.Length, entry.CompressedLength) is { } tooBig)
+                {
+                    refused.Add(new RefusedEntry(entryName, tooBig));
+                    continue;
+                }
+
+                var head = ReadHead(() => new LimitedStream(entry.Open(), source, _limits, entry.CompressedLength));
+                if (IsZip(head) || IsGzip(head))
+                {
+                    refused.Add(new RefusedEntry(entryName, $"{source}: an archive inside an archive; archives are opened one level deep only."));
+                    continue;
+                }
+
+                var sample = new FileSample(Path.GetFileName(entryName), head);
                 var reader = Choose(sample, forced, isSoleEntry: files.Count == 1);
                 if (reader is null)
                 {
@@ -72,16 +110,17 @@ public sealed class FormatDetector(IEnumerable<IFormatReader> readers)
                     continue;
                 }
 
-                entries.Add(new InputEntry($"{name}!{entryName}", reader, () => OpenEntry(path, entryName), entryName));
+                var compressed = entry.CompressedLength;
+                entries.Add(new InputEntry(source, reader, () => new LimitedStream(OpenEntry(path, entryName), source, _limits, compressed), entryName));
             }
         }
 
-        if (entries.Count == 0)
+        if (entries.Count == 0 && refused.Count == 0)
         {
             throw Unrecognised(path);
         }
 
-        return new DetectedFile(entries, skipped);
+        return new DetectedFile(entries, skipped) { Refused = refused };
     }
 
     private IFormatReader? Choose(FileSample sample, IFormatReader? forced, bool isSoleEntry)

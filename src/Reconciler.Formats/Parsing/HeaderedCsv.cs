@@ -12,8 +12,11 @@ internal sealed class HeaderedCsv : IDisposable
     private readonly Dictionary<string, int> _columns = new(StringComparer.OrdinalIgnoreCase);
     private CsvMalformedReason? _malformed;
 
-    private HeaderedCsv(Stream content, Encoding encoding, char separator)
+    private readonly string _sourceName;
+
+    private HeaderedCsv(Stream content, Encoding encoding, char separator, string sourceName, int maxRecordBytes)
     {
+        _sourceName = sourceName;
         var options = CsvReaderOptions.Default with
         {
             Separator = separator,
@@ -27,6 +30,7 @@ internal sealed class HeaderedCsv : IDisposable
             MissingField = CsvMissingFieldHandling.ReturnEmpty,
             OnMalformedRecord = record => _malformed ??= record.Reason,
             Encoding = encoding,
+            MaxRecordSize = maxRecordBytes,
         };
         _csv = CsvReader.Create(content, options, leaveOpen: true);
     }
@@ -47,9 +51,10 @@ internal sealed class HeaderedCsv : IDisposable
         Encoding encoding,
         char separator,
         string sourceName,
-        IReadOnlyCollection<string> requiredColumns)
+        IReadOnlyCollection<string> requiredColumns,
+        int maxRecordBytes)
     {
-        var csv = new HeaderedCsv(content, encoding, separator);
+        var csv = new HeaderedCsv(content, encoding, separator, sourceName, maxRecordBytes);
         try
         {
             csv.ReadHeader(sourceName, requiredColumns);
@@ -92,7 +97,7 @@ internal sealed class HeaderedCsv : IDisposable
     private bool Read()
     {
         _malformed = null;
-        if (!_csv.Read())
+        if (!ReadRecord())
         {
             return false;
         }
@@ -126,7 +131,7 @@ internal sealed class HeaderedCsv : IDisposable
 
     private void ReadHeader(string sourceName, IReadOnlyCollection<string> requiredColumns)
     {
-        if (!_csv.Read())
+        if (!ReadRecord())
         {
             throw new FileRejectedException(RejectionKind.Unreadable, $"{sourceName}: the file is empty; a header row was expected.");
         }
@@ -138,6 +143,13 @@ internal sealed class HeaderedCsv : IDisposable
         }
 
         HeaderCount = header.Count;
+        if (requiredColumns.FirstOrDefault(c => header.Count(h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase)) > 1) is { } twice)
+        {
+            // Which of two same-named columns holds the value is anyone's guess: refuse rather than pick one.
+            throw new FileRejectedException(
+                RejectionKind.Unreadable, $"{sourceName}: the header row names column '{twice}' twice; export the file with each column once.");
+        }
+
         var missing = requiredColumns.Where(c => !_columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {
@@ -145,6 +157,18 @@ internal sealed class HeaderedCsv : IDisposable
                 RejectionKind.Unreadable,
                 $"{sourceName}: the header row lacks the column(s) {string.Join(", ", missing)}; " +
                 $"found {string.Join(", ", header)}. Export the file with all required columns.");
+        }
+    }
+
+    private bool ReadRecord()
+    {
+        try
+        {
+            return _csv.Read();
+        }
+        catch (CsvFormatException e)
+        {
+            throw Providers.CsvRecords.Refuse(_sourceName, e);
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class OrdersCsvReader : IFormatReader
 
     private static IEnumerable<ParsedRow> ReadRows(Stream content, ReadContext context)
     {
-        using var csv = HeaderedCsv.Open(content, TextEncodings.Utf8, ',', context.SourceName, PlatformOrderFields.Columns);
+        using var csv = HeaderedCsv.Open(content, TextEncodings.Utf8, ',', context.SourceName, PlatformOrderFields.Columns, context.Limits.MaxLineBytes);
         foreach (var row in csv.Rows(context.SourceName, c => Map(c, context.Options)))
         {
             yield return row;

@@ -52,7 +52,7 @@ public sealed class AdyenSettlementReader : IFormatReader
         context.Provider = Provider;
         var source = context.SourceName;
         var seenLineKeys = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (header, record) in CsvRecords.ReadWithHeader(content, source, _requiredColumns, "an Adyen settlement details report"))
+        foreach (var (header, record) in CsvRecords.ReadWithHeader(content, source, _requiredColumns, "an Adyen settlement details report", context.Limits.MaxLineBytes))
         {
             yield return ReadRow(header, record, source, seenLineKeys);
         }

@@ -9,7 +9,7 @@ internal sealed record CsvRecord(long Line, string[] Fields, string RawText, str
 /// <summary>Streams the records of a UTF-8 RFC 4180 file with CsvHelper, keeping physical line numbers.</summary>
 internal static class CsvRecords
 {
-    public static IEnumerable<CsvRecord> Read(Stream content)
+    public static IEnumerable<CsvRecord> Read(Stream content, string sourceName, int maxRecordBytes)
     {
         ArgumentNullException.ThrowIfNull(content);
         string? malformed = null;
@@ -25,9 +25,10 @@ internal static class CsvRecords
             OnMalformedRecord = record => malformed ??= record.Reason.ToString(),
             Encoding = TextEncodings.Utf8,
             FormatProvider = CultureInfo.InvariantCulture,
+            MaxRecordSize = maxRecordBytes,
         };
         using var reader = CsvReader.Create(content, options, true);
-        while (reader.Read())
+        while (ReadRecord(reader, sourceName))
         {
             var raw = TextEncodings.Utf8.GetString(reader.RawRecord).TrimEnd('\r', '\n');
             yield return new CsvRecord(reader.LineNumber, reader.Current.ToArray(), raw, malformed);
@@ -40,10 +41,10 @@ internal static class CsvRecords
     /// that header. A missing column or an empty file rejects the file, naming <paramref name="fileKind"/>.
     /// </summary>
     public static IEnumerable<(HeaderMap Header, CsvRecord Record)> ReadWithHeader(
-        Stream content, string sourceName, IReadOnlyCollection<string> requiredColumns, string fileKind)
+        Stream content, string sourceName, IReadOnlyCollection<string> requiredColumns, string fileKind, int maxRecordBytes)
     {
         HeaderMap? header = null;
-        foreach (var record in Read(content))
+        foreach (var record in Read(content, sourceName, maxRecordBytes))
         {
             if (header is null)
             {
@@ -56,6 +57,14 @@ internal static class CsvRecords
                         $"{sourceName} line {record.Line}: the header lacks column(s) {string.Join(", ", missing)}; is this {fileKind}?");
                 }
 
+                var twice = header.Twice(requiredColumns);
+                if (twice.Count > 0)
+                {
+                    throw new FileRejectedException(
+                        RejectionKind.Unreadable,
+                        $"{sourceName} line {record.Line}: the header names column(s) {string.Join(", ", twice)} twice; export the file with each column once.");
+                }
+
                 continue;
             }
 
@@ -65,6 +74,30 @@ internal static class CsvRecords
         if (header is null)
         {
             throw new FileRejectedException(RejectionKind.Unreadable, $"{sourceName}: the file is empty; {fileKind} starts with a header row.");
+        }
+    }
+
+    /// <summary>
+    /// The whole file refused for a record CsvHelper cannot go past: longer than the limit (an unclosed quote early in
+    /// a big file), after which no later record can be found reliably.
+    /// </summary>
+    public static FileRejectedException Refuse(string sourceName, CsvFormatException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new FileRejectedException(
+            RejectionKind.Unreadable,
+            $"{sourceName}: a CSV record cannot be read ({e.Message.Split('\n')[0].Trim()}); the limit on one record is Reconciler:Limits:MaxLineBytes. The file was not imported.");
+    }
+
+    private static bool ReadRecord(CsvReader reader, string sourceName)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (CsvFormatException e)
+        {
+            throw Refuse(sourceName, e);
         }
     }
 

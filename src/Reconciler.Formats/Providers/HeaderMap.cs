@@ -4,13 +4,18 @@ namespace Reconciler.Formats.Providers;
 internal sealed class HeaderMap
 {
     private readonly Dictionary<string, int> _columns = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _twice = new(StringComparer.Ordinal);
 
     public HeaderMap(IReadOnlyList<string> header)
     {
         Count = header.Count;
         for (var i = 0; i < header.Count; i++)
         {
-            _columns.TryAdd(ProviderParsing.Clean(header[i]).TrimStart('\uFEFF'), i);
+            var name = ProviderParsing.Clean(header[i]).TrimStart('\uFEFF');
+            if (!_columns.TryAdd(name, i))
+            {
+                _twice.Add(name);
+            }
         }
     }
 
@@ -23,6 +28,9 @@ internal sealed class HeaderMap
 
     /// <summary>The columns of <paramref name="required"/> the header lacks.</summary>
     public IReadOnlyList<string> Missing(IEnumerable<string> required) => [.. required.Where(name => !Has(name))];
+
+    /// <summary>The columns of <paramref name="required"/> the header names more than once (which one holds the value?).</summary>
+    public IReadOnlyList<string> Twice(IEnumerable<string> required) => [.. required.Where(_twice.Contains)];
 
     /// <summary>The cell of column <paramref name="name"/>, or null when the header has no such column or the row is short.</summary>
     public string? Cell(IReadOnlyList<string> row, string name) =>

@@ -42,7 +42,7 @@ internal static class StripeReportCore
         context.Provider = Provider;
         var source = context.SourceName;
         var metadataColumn = $"payment_metadata[{context.Options.StripeOrderMetadataKey}]";
-        foreach (var (header, record) in CsvRecords.ReadWithHeader(content, source, _requiredColumns, $"a Stripe {reportName}"))
+        foreach (var (header, record) in CsvRecords.ReadWithHeader(content, source, _requiredColumns, $"a Stripe {reportName}", context.Limits.MaxLineBytes))
         {
             yield return ReadRow(header, record, source, metadataColumn);
         }

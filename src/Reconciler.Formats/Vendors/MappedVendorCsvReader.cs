@@ -83,7 +83,7 @@ public sealed class MappedVendorCsvReader : IFormatReader
 
     private IEnumerable<ParsedRow> ReadRows(Stream content, ReadContext context)
     {
-        using var csv = HeaderedCsv.Open(content, _encoding, _separator, context.SourceName, _columns);
+        using var csv = HeaderedCsv.Open(content, _encoding, _separator, context.SourceName, _columns, context.Limits.MaxLineBytes);
         foreach (var row in csv.Rows(context.SourceName, Map))
         {
             yield return row;

@@ -32,7 +32,7 @@ public sealed class VendorCsvReader : IFormatReader
 
     private static IEnumerable<ParsedRow> ReadRows(Stream content, ReadContext context)
     {
-        using var csv = HeaderedCsv.Open(content, TextEncodings.Utf8, ',', context.SourceName, s_columns);
+        using var csv = HeaderedCsv.Open(content, TextEncodings.Utf8, ',', context.SourceName, s_columns, context.Limits.MaxLineBytes);
         foreach (var row in csv.Rows(context.SourceName, Map))
         {
             yield return row;

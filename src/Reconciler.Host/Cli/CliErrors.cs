@@ -26,6 +26,10 @@ internal static class CliErrors
         {
             return Fail(e.Message, ExitCodes.BadInput);
         }
+        catch (PostgresException e) when (e.SqlState.StartsWith("57P", StringComparison.Ordinal) || e.SqlState.StartsWith("08", StringComparison.Ordinal))
+        {
+            return Fail($"the database at {database()} went away mid-command ({e.SqlState}: {e.MessageText}); nothing half-done was kept: run the command again once it is back.", ExitCodes.DatabaseUnreachable);
+        }
         catch (Exception e) when (IsUnreachable(e))
         {
             return Fail($"database unreachable at {database()}: {Innermost(e).Message}. Start it with scripts/db.sh or set RECONCILER_DB.", ExitCodes.DatabaseUnreachable);

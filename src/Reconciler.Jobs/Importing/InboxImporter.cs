@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Reconciler.Formats;
 using Reconciler.Formats.Detection;
+using Reconciler.Formats.Limits;
 using Reconciler.Jobs.Running;
+using Reconciler.Storage;
 using Reconciler.Storage.Importing;
 
 namespace Reconciler.Jobs.Importing;
@@ -12,21 +15,31 @@ namespace Reconciler.Jobs.Importing;
 /// <summary>
 /// Recognises every file of an inbox first (an unknown file stops the run before anything is written), then imports
 /// each entry in its own transaction: rows by binary COPY, bad lines to quarantine, a file failing its own control
-/// totals rejected whole, the same bytes seen before skipped.
+/// totals rejected whole, the same bytes seen before skipped. Every read is bounded by <see cref="InputLimits"/>: a file
+/// breaking a limit is rejected with one line naming it and the limit, and the other files still import.
 /// </summary>
-public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector detector, FormatOptions formatOptions, ILogger<InboxImporter> logger)
+public sealed class InboxImporter(
+    NpgsqlDataSource dataSource, FormatDetector detector, FormatOptions formatOptions, InputLimits limits, ILogger<InboxImporter> logger)
 {
     /// <summary>Scans and recognises; throws <see cref="InboxException"/> or <see cref="UnrecognisedFormatException"/>.</summary>
-    public IReadOnlyList<PlannedEntry> Plan(string inbox, string? forcedFormat, out IReadOnlyList<string> skippedEntries)
+    public InboxPlan Plan(string inbox, string? forcedFormat)
     {
         var planned = new List<PlannedEntry>();
         var skipped = new List<string>();
+        var refused = new List<RefusedFile>();
         foreach (var file in InboxScanner.Scan(inbox))
         {
+            if (file.IsLink)
+            {
+                refused.Add(new RefusedFile(file.RelativePath, string.Empty,
+                    $"{file.RelativePath}: a symbolic link; links in the inbox are never followed. Copy the file into the inbox instead."));
+                continue;
+            }
+
             DetectedFile detected;
             try
             {
-                detected = detector.Detect(file.FullPath, forcedFormat ?? detector.FormatForcedByFolder(file.RelativePath));
+                detected = detector.Detect(file.FullPath, forcedFormat ?? detector.FormatForcedByFolder(file.RelativePath), file.RelativePath);
             }
             catch (InvalidDataException e)
             {
@@ -41,14 +54,15 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
             foreach (var entry in detected.Entries)
             {
                 var name = entry.EntryName.Length == 0 ? file.RelativePath : $"{file.RelativePath}!{entry.EntryName}";
-                planned.Add(new PlannedEntry(entry with { SourceName = name }, sha));
+                planned.Add(new PlannedEntry(entry with { SourceName = NoNul(name), EntryName = NoNul(entry.EntryName) }, sha));
             }
 
-            skipped.AddRange(detected.SkippedEntries.Select(s => Path.GetDirectoryName(file.RelativePath) is { Length: > 0 } dir ? $"{dir}/{s}" : s));
+            skipped.AddRange(detected.SkippedEntries);
+            refused.AddRange(detected.Refused.Select(r => new RefusedFile(
+                NoNul(r.EntryName.Length == 0 ? file.RelativePath : $"{file.RelativePath}!{r.EntryName}"), sha, NoNul(r.Reason))));
         }
 
-        skippedEntries = skipped;
-        return planned;
+        return new InboxPlan(planned, skipped, refused);
     }
 
     /// <summary>
@@ -91,7 +105,7 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
 
         await using (import)
         {
-            var context = new ReadContext(entry.SourceName, formatOptions);
+            var context = new ReadContext(entry.SourceName, formatOptions) { Limits = limits };
             FileImportOutcome outcome;
             try
             {
@@ -99,7 +113,7 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
                 long parseTicks;
                 await using (var stream = entry.Open())
                 {
-                    parseTicks = Load(import, entry.Reader.Read(stream, context), cancellationToken);
+                    parseTicks = Load(import, GuardedRead.Read(entry.Reader, stream, context), entry.SourceName, limits, cancellationToken);
                 }
 
                 outcome = await import.CommitAsync(Facts(context), cancellationToken);
@@ -111,7 +125,7 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
             catch (FileRejectedException e)
             {
                 var status = e.Kind == RejectionKind.NoBill ? FileImportOutcome.NoBill : FileImportOutcome.Rejected;
-                outcome = await import.RejectAsync(status, Facts(context), e.Message, cancellationToken);
+                outcome = await import.RejectAsync(status, Facts(context), NoNul(e.Message), cancellationToken);
             }
             catch (QuarantineOverflowException e)
             {
@@ -131,9 +145,10 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
     }
 
     // Returns the Stopwatch ticks spent in the reader (parsing), as opposed to handing rows to the COPY.
-    private static long Load(EvidenceImport import, IEnumerable<ParsedRow> rows, CancellationToken cancellationToken)
+    private static long Load(EvidenceImport import, IEnumerable<ParsedRow> rows, string sourceName, InputLimits limits, CancellationToken cancellationToken)
     {
         var count = 0;
+        var quarantinedChars = 0L;
         long parseTicks = 0;
         using var reader = rows.GetEnumerator();
         while (true)
@@ -159,18 +174,35 @@ public sealed class InboxImporter(NpgsqlDataSource dataSource, FormatDetector de
                     import.AddDelivery(delivery.LineNumber, delivery.Delivery);
                     break;
                 case QuarantinedRow bad:
-                    import.Quarantine(bad.LineNumber, bad.RawText, bad.Reason);
+                    var raw = InputLimits.Truncate(bad.RawText, limits.QuarantinedTextChars);
+                    var reason = InputLimits.Truncate(bad.Reason, limits.QuarantinedTextChars);
+                    quarantinedChars += raw.Length + reason.Length;
+                    if (quarantinedChars > limits.QuarantinedCharsPerFile)
+                    {
+                        // The quarantine is held until the file commits: bound it, and call such a file what it is.
+                        throw new FileRejectedException(RejectionKind.Unreadable, string.Create(CultureInfo.InvariantCulture,
+                            $"{sourceName}: its unreadable lines exceed the limit Reconciler:Limits:QuarantinedCharsPerFile = {limits.QuarantinedCharsPerFile} characters; is it really this format? The file was not imported."));
+                    }
+
+                    import.Quarantine(bad.LineNumber, raw, reason);
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown row type {row.GetType().Name}.");
             }
 
-            if (++count % 4_096 == 0)
+            if (++count % 1024 == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                CrashPoints.Reach("copy-rows");
+                if (count % 4_096 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
         }
     }
+
+    // A zip entry name may hold NUL, which PostgreSQL text cannot store; the entry is still opened by its real name.
+    private static string NoNul(string text) => text.Replace('\0', '\uFFFD');
 
     private static FileFacts Facts(ReadContext context) =>
         new(context.Provider, context.ControlSummary, context.PeriodStart, context.PeriodEnd);

@@ -1,6 +1,10 @@
 namespace Reconciler.Jobs.Importing;
 
-/// <summary>Lists the inbox's files, subfolders included, in a stable order; hidden files (dot-names) are not inputs.</summary>
+/// <summary>
+/// Lists the inbox's files, subfolders included, in a stable order; hidden files (dot-names) are not inputs. A symbolic
+/// link (to a file or a folder) is listed as such and never followed: a link could pull in any file the process can
+/// read, so the importer refuses it by name.
+/// </summary>
 public static class InboxScanner
 {
     public static IReadOnlyList<InboxFile> Scan(string inbox)
@@ -16,22 +20,45 @@ public static class InboxScanner
 
         try
         {
-            var options = new EnumerationOptions
-            {
-                RecurseSubdirectories = true,
-                IgnoreInaccessible = false,
-                AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
-                ReturnSpecialDirectories = false,
-            };
-            return Directory.EnumerateFiles(root, "*", options)
-                .Select(path => new InboxFile(path, Path.GetRelativePath(root, path).Replace('\\', '/')))
-                .Where(f => !f.RelativePath.Split('/').Any(part => part.StartsWith('.')))
-                .OrderBy(f => f.RelativePath, StringComparer.Ordinal)
-                .ToList();
+            var files = new List<InboxFile>();
+            Walk(new DirectoryInfo(root), root, files);
+            return files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new InboxException($"inbox {root} cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static void Walk(DirectoryInfo folder, string root, List<InboxFile> files)
+    {
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = false,
+            IgnoreInaccessible = false,
+            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
+            ReturnSpecialDirectories = false,
+        };
+        foreach (var item in folder.EnumerateFileSystemInfos("*", options))
+        {
+            if (item.Name.StartsWith('.'))
+            {
+                continue;
+            }
+
+            var relative = Path.GetRelativePath(root, item.FullName).Replace('\\', '/');
+            if (item.LinkTarget is not null)
+            {
+                files.Add(new InboxFile(item.FullName, relative) { IsLink = true });
+            }
+            else if (item is DirectoryInfo subfolder)
+            {
+                Walk(subfolder, root, files);
+            }
+            else
+            {
+                files.Add(new InboxFile(item.FullName, relative));
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ using Reconciler.Core.Time;
 using Reconciler.Jobs.Importing;
 using Reconciler.Reports;
 using Reconciler.Reports.Model;
+using Reconciler.Storage;
 using Reconciler.Storage.Importing;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Runs;
@@ -35,14 +36,16 @@ public sealed class ReconciliationRunner(
         var timings = new RunPhaseTimings();
         var phaseStart = Stopwatch.GetTimestamp();
         // Recognise every file before anything is written: an unknown file stops the run with nothing half-done.
-        var planned = importer.Plan(request.Inbox, request.ForcedFormat, out var skippedEntries);
-        foreach (var skipped in skippedEntries)
+        var plan = importer.Plan(request.Inbox, request.ForcedFormat);
+        foreach (var skipped in plan.SkippedEntries)
         {
             logger.LogInformation("Skipped archive entry {Entry}", skipped);
         }
 
-        timings.AddSince("plan", phaseStart, planned.Count);
+        timings.AddSince("plan", phaseStart, plan.Entries.Count);
+        CrashPoints.Reach("planned");
         await using var dateLock = await runs.LockDateAsync(request.Date, cancellationToken);
+        await runs.FailAbandonedRunsAsync(request.Date, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var runId = await StartAsync(request, cancellationToken);
         var progress = new RunProgressReporter(runs, runId, TimeProvider.System);
@@ -50,6 +53,7 @@ public sealed class ReconciliationRunner(
         {
             var window = new ReconciliationWindow(
                 request.Date, _calendar.StartOf(request.Date), _calendar.EndOf(request.Date), request.AsOf.ToUniversalTime());
+            CrashPoints.Reach("run-created");
             var seq = 0;
             var rowsImported = 0L;
             await progress.PhaseAsync("importing", 0, cancellationToken);
@@ -61,7 +65,15 @@ public sealed class ReconciliationRunner(
                 await progress.RowsAsync(rowsImported, cancellationToken);
             }
 
+            foreach (var refused in plan.Refused)
+            {
+                logger.LogWarning("{Reason}", refused.Reason);
+                await runs.RecordFileAsync(runId, ++seq, refused.SourceName, refused.Sha256,
+                    new FileImportOutcome(FileImportOutcome.Rejected, null, 0, 0, refused.Reason), cancellationToken);
+            }
+
             // The first export of a date goes straight into platform_order (no staging, no merge sort).
+            var planned = plan.Entries;
             var ordersStraightIn = !await reconciliation.HasOrdersAsync(window, cancellationToken);
             var firstSeq = seq;
             using var progressGate = new SemaphoreSlim(1, 1);
@@ -72,6 +84,7 @@ public sealed class ReconciliationRunner(
                 {
                     foreach (var index in lane)
                     {
+                        CrashPoints.Reach("before-import");
                         var imported = await importer.ImportAsync(planned[index], runId, laneCancellation, timings, ordersStraightIn);
                         var done = Interlocked.Add(ref rowsImported, imported.Outcome.RowsImported);
                         var outcome = imported.Outcome;
@@ -92,6 +105,8 @@ public sealed class ReconciliationRunner(
                         {
                             progressGate.Release();
                         }
+
+                        CrashPoints.Reach("imported");
                     }
                 });
 
@@ -104,8 +119,11 @@ public sealed class ReconciliationRunner(
             }
 
             await progress.PhaseAsync("matching", 0, cancellationToken);
+            CrashPoints.Reach("statistics");
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
+            CrashPoints.Reach("missing-settlements");
             var changes = await MatchAsync(runId, window, missing, progress, timings, cancellationToken);
+            CrashPoints.Reach("findings-committed");
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
                 runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
@@ -113,8 +131,10 @@ public sealed class ReconciliationRunner(
             await progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
             phaseStart = Stopwatch.GetTimestamp();
             var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
-            var outputs = ReportWriter.WriteAll(report, request.OutDir);
+            CrashPoints.Reach("report-built");
+            var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);
+            CrashPoints.Reach("run-completed");
             timings.AddSince("report", phaseStart, report.Findings.Count + report.Resolved.Count);
             timings.Log(logger, runId);
             return new RunResult(runId, report, outputs);
@@ -161,9 +181,15 @@ public sealed class ReconciliationRunner(
     /// <summary>Imports what is new in the inbox ahead of any run (the <c>inbox-scan</c> job); the next run of a date adopts these files.</summary>
     public async Task<IReadOnlyList<ImportedEntry>> ScanInboxAsync(string inbox, CancellationToken cancellationToken)
     {
-        var planned = importer.Plan(inbox, forcedFormat: null, out _);
+        var plan = importer.Plan(inbox, forcedFormat: null);
+        foreach (var refused in plan.Refused)
+        {
+            // Recorded as rejected by the next run of a date, which plans the inbox again.
+            logger.LogWarning("{Reason}", refused.Reason);
+        }
+
         var imported = new List<ImportedEntry>();
-        foreach (var entry in planned)
+        foreach (var entry in plan.Entries)
         {
             imported.Add(await importer.ImportAsync(entry, runId: null, cancellationToken));
         }
@@ -223,6 +249,10 @@ public sealed class ReconciliationRunner(
             }
 
             mark = timings.AddSince("rules", mark);
+            if (evaluated % 256 == 0)
+            {
+                CrashPoints.Reach("evidence");
+            }
         }
 
         mark = timings.AddSince("evidence", mark);
@@ -232,6 +262,7 @@ public sealed class ReconciliationRunner(
         }
 
         mark = timings.AddSince("evidence", mark);
+        CrashPoints.Reach("orphans");
         foreach (var compensated in await writer.FindCompensatedBreaksAsync(cancellationToken))
         {
             writer.Add(CompensatedButResolved(compensated), compensated.BusinessDate);

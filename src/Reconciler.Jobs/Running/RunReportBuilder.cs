@@ -12,6 +12,12 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
     /// <summary>The report shows this many quarantined lines; <c>reconciler quarantine list</c> shows them all.</summary>
     public const int QuarantineShown = 200;
 
+    /// <summary>A quarantined line as the report shows it: cut to <c>Reconciler:Limits:ReportCellChars</c>, with a marker.</summary>
+    private string Cut(string text) =>
+        text.Length <= options.Limits.ReportCellChars
+            ? text
+            : Reconciler.Formats.Limits.InputLimits.Truncate(text, options.Limits.ReportCellChars) + " (reconciler quarantine list --full)";
+
     public async Task<RunReport> BuildAsync(
         long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
         IReadOnlyList<StoredMissing> missing, CancellationToken cancellationToken)
@@ -66,7 +72,7 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
             PerCurrency(current.Where(f => f.Finding.IsAutomatic), f => f.CompensationAmount),
             current,
             findings.Where(f => f.Status == "resolved").ToList(),
-            quarantine.Select(q => new QuarantineEntry(q.SourceName, q.LineNo, q.Reason, q.RawText)).ToList(),
+            quarantine.Select(q => new QuarantineEntry(q.SourceName, q.LineNo, Cut(q.Reason), Cut(q.RawText))).ToList(),
             quarantinedTotal);
     }
 

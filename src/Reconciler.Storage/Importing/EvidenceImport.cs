@@ -185,6 +185,7 @@ public sealed class EvidenceImport : IAsyncDisposable
             _copy = null;
         }
 
+        CrashPoints.Reach("import-copied");
         if (contentSha256 is not null)
         {
             var earlier = await _connection.QuerySingleOrDefaultAsync<(long FileId, string SourceName)?>(new CommandDefinition(
@@ -230,6 +231,7 @@ public sealed class EvidenceImport : IAsyncDisposable
             """,
             new { contentSha256, facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd, FileId },
             _transaction, cancellationToken: cancellationToken));
+        CrashPoints.Reach("import-before-commit");
         await _transaction.CommitAsync(cancellationToken);
         _finished = true;
         return new FileImportOutcome(FileImportOutcome.Imported, FileId, _rows, _quarantined.Count, null);

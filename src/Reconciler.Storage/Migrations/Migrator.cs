@@ -25,13 +25,26 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema)
     {
         var applied = new List<int>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // An up-to-date schema needs no DDL at all: so a role granted only the data (see README) runs every verb.
+        if (await IsUpToDateAsync(connection, cancellationToken))
+        {
+            return applied;
+        }
+
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: cancellationToken));
         try
         {
             var quoted = Quote(schema);
+            // Only when missing: CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which the owner of a
+            // schema made for it by an administrator does not have.
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT to_regnamespace(@quotedName) IS NULL", new { quotedName = quoted }, cancellationToken: cancellationToken)))
+            {
+                await connection.ExecuteAsync(new CommandDefinition($"CREATE SCHEMA {quoted}", cancellationToken: cancellationToken));
+            }
+
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
-                CREATE SCHEMA IF NOT EXISTS {quoted};
                 CREATE TABLE IF NOT EXISTS {quoted}.schema_version (
                     version     integer PRIMARY KEY,
                     script      text        NOT NULL,
@@ -57,6 +70,20 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema)
         }
 
         return applied;
+    }
+
+    private async Task<bool> IsUpToDateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var table = Quote(schema) + ".schema_version";
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT to_regclass(@table) IS NOT NULL", new { table }, cancellationToken: cancellationToken)))
+        {
+            return false;
+        }
+
+        var done = (await connection.QueryAsync<int>(new CommandDefinition(
+            $"SELECT version FROM {table}", cancellationToken: cancellationToken))).ToHashSet();
+        return Scripts.All(s => done.Contains(s.Version));
     }
 
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -142,6 +142,7 @@ public sealed class FindingWriter : IAsyncDisposable
             FROM staged s LEFT JOIN prior USING (finding_id)
             {RunFindingAgain("CASE WHEN run_finding.change = 'new' THEN 'new' ELSE EXCLUDED.change END")}
             """, p, cancellationToken);
+        CrashPoints.Reach("findings-merged");
 
         // The upsert may have doubled the open findings; the statements below join them with the day's orders, and a
         // planner still counting yesterday's few would choose a nested loop over them. ANALYZE sees this transaction's rows.
@@ -160,6 +161,7 @@ public sealed class FindingWriter : IAsyncDisposable
             SELECT @runId, 'resolved', {StageColumns} FROM resolved
             {RunFindingAgain("'resolved'")}
             """, p, cancellationToken);
+        CrashPoints.Reach("findings-resolved");
 
         // compensated_but_resolved findings stay open until a person closes them; each run's report lists them again.
         // Each branch is a scan, a join or a semi-join of its own (an IN under an OR cannot become a join); UNION
@@ -199,6 +201,7 @@ public sealed class FindingWriter : IAsyncDisposable
               AND (c.state <> 'pending' OR c.amount <> EXCLUDED.amount OR c.action <> EXCLUDED.action)
             RETURNING (xmax = 0)
             """, p, _transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+        CrashPoints.Reach("compensation-requests");
 
         var withdrawn = await ExecuteAsync(
             """
@@ -215,6 +218,7 @@ public sealed class FindingWriter : IAsyncDisposable
             FROM run_finding WHERE run_id = @runId
             """, p, _transaction, cancellationToken: cancellationToken));
 
+        CrashPoints.Reach("findings-before-commit");
         await _transaction.CommitAsync(cancellationToken);
         _committed = true;
         return new FindingChanges(

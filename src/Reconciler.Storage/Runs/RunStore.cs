@@ -222,6 +222,21 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
     }
 
     /// <summary>
+    /// Marks failed the runs of <paramref name="date"/> still shown running: called under the date's lock, which a live
+    /// run holds from start to end, so such a run's process died (killed, machine lost) without saying so.
+    /// </summary>
+    public async Task<int> FailAbandonedRunsAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE run SET status = 'failed', finished_at = now(),
+                error = 'abandoned: the process running it stopped without finishing (killed or lost); a later run of the date redid its work'
+            WHERE business_date = @date AND status = 'running'
+            """, new { date }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
     /// Marks a queued or running run failed; the reason already recorded by <see cref="TryRecordErrorAsync"/> wins over
     /// <paramref name="error"/>. Never throws (it runs on the failure path).
     /// </summary>
