@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Reconciler.Host.Tests.Support;
+using Reconciler.Testing;
 
 namespace Reconciler.Host.Tests.Serve;
 
@@ -83,8 +83,9 @@ public sealed class ServeCompensationTests
     public async Task Webhook_ReceivesRunCompletedSigned_AndARunCompletesThoughAnotherWebhookAnswers500()
     {
         await using var sandbox = await CliSandbox.CreateAsync();
-        using var good = new Receiver(HttpStatusCode.NoContent);
-        using var broken = new Receiver(HttpStatusCode.InternalServerError);
+        await using var good = WebhookReceiver.Start();
+        await using var broken = WebhookReceiver.Start();
+        broken.AnswerWith(Enumerable.Repeat(HttpStatusCode.InternalServerError, 100).ToArray());
         try
         {
             var environment = ServeProcess.Environment(sandbox, Day.Inbox);
@@ -102,11 +103,11 @@ public sealed class ServeCompensationTests
             (await serve.WaitForRunAsync(runId, ServeProcess.IsFinished, TimeSpan.FromSeconds(90))).GetProperty("status").GetString()
                 .Should().Be("completed", "a failing webhook never fails a run");
 
-            var delivered = await good.WaitAsync(r => r.Body.Contains("run.completed", StringComparison.Ordinal), TimeSpan.FromSeconds(90), serve);
-            var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("s3cret"), Encoding.UTF8.GetBytes(delivered.Body)));
+            var delivered = await WaitForAsync(good, r => r.Event == "run.completed", 1, serve);
+            var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("s3cret"), delivered.Body));
             delivered.Signature.Should().Be(expected);
-            JsonDocument.Parse(delivered.Body).RootElement.GetRawText().Should().Contain(runId.ToString(CultureInfo.InvariantCulture));
-            await broken.WaitAsync(_ => broken.Count >= 2, TimeSpan.FromSeconds(90), serve);
+            JsonDocument.Parse(delivered.Body).RootElement.GetProperty("data").GetProperty("runId").GetInt64().Should().Be(runId);
+            await WaitForAsync(broken, r => r.Event == "run.completed", 2, serve);
             var deliveries = await serve.GetJsonAsync("/api/events?state=pending", "finance");
             deliveries.EnumerateArray().Should().Contain(d => d.GetProperty("webhook").GetString() == "broken" && d.GetProperty("lastStatus").GetInt32() == 500);
         }
@@ -114,6 +115,24 @@ public sealed class ServeCompensationTests
         {
             await ServeProcess.DropHangfireSchemaAsync(sandbox);
         }
+    }
+
+    /// <summary>Waits until the receiver got <paramref name="times"/> posts matching; returns the first.</summary>
+    private static async Task<ReceivedWebhook> WaitForAsync(WebhookReceiver receiver, Func<ReceivedWebhook, bool> match, int times, ServeProcess serve)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            var hits = receiver.Received.Where(match).ToList();
+            if (hits.Count >= times)
+            {
+                return hits[0];
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{receiver.Url} got {receiver.Received.Count} posts, not {times} matching, in 90 s:\n{serve.Output}");
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body, string Text, bool Replayed)> PostAsync(
@@ -136,71 +155,5 @@ public sealed class ServeCompensationTests
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.OK, text);
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
-    }
-
-    /// <summary>A webhook receiver on 127.0.0.1 that answers every POST with one status and keeps what it got.</summary>
-    private sealed class Receiver : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly ConcurrentQueue<(string Body, string? Signature)> _received = new();
-        private readonly HttpStatusCode _answer;
-
-        public Receiver(HttpStatusCode answer)
-        {
-            _answer = answer;
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/hook/");
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _ = Task.Run(ServeAsync);
-        }
-
-        public string Url { get; }
-
-        public int Count => _received.Count;
-
-        public async Task<(string Body, string? Signature)> WaitAsync(
-            Func<(string Body, string? Signature), bool> match, TimeSpan timeout, ServeProcess serve)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
-            {
-                var hit = _received.FirstOrDefault(match);
-                if (hit.Body is not null)
-                {
-                    return hit;
-                }
-
-                await Task.Delay(250);
-            }
-
-            throw new TimeoutException($"{Url} got nothing matching in {timeout.TotalSeconds:0} s ({Count} posts):\n{serve.Output}");
-        }
-
-        public void Dispose() => _listener.Close();
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                _received.Enqueue((await reader.ReadToEndAsync(), context.Request.Headers["X-Reconciler-Signature"]));
-                context.Response.StatusCode = (int)_answer;
-                context.Response.Close();
-            }
-        }
     }
 }
