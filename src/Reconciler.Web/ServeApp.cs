@@ -81,6 +81,7 @@ public static class ServeApp
         app.MapRunEndpoints();
         app.MapCompensationEndpoints();
         app.MapEventEndpoints();
+        app.MapOrderEndpoints();
         app.MapOpenApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
