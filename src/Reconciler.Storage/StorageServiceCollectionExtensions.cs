@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Reconciler.Storage.Compensation;
 using Reconciler.Storage.Events;
+using Reconciler.Storage.Incidents;
 using Reconciler.Storage.Migrations;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Reporting;
@@ -24,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ReportStore>();
         services.AddSingleton<EventOutboxStore>();
         services.AddSingleton<OrderTimelineStore>();
+        services.AddSingleton<IncidentStore>();
         // The queue's retry rules come from the Reconciler section when the jobs registered them; else the defaults.
         services.AddSingleton(sp => new CompensationStore(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<CompensationQueueOptions>() ?? new CompensationQueueOptions()));

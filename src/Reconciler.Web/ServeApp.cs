@@ -82,6 +82,7 @@ public static class ServeApp
         app.MapCompensationEndpoints();
         app.MapEventEndpoints();
         app.MapOrderEndpoints();
+        app.MapIncidentEndpoints();
         app.MapOpenApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {

@@ -6,6 +6,7 @@ using Reconciler.Jobs.Importing;
 using Reconciler.Reports;
 using Reconciler.Reports.Model;
 using Reconciler.Storage.Importing;
+using Reconciler.Storage.Incidents;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Runs;
 using StoredMissing = Reconciler.Storage.Reconciliation.MissingSettlement;
@@ -19,6 +20,7 @@ public sealed class ReconciliationRunner(
     RunStore runs,
     ReconciliationStore reconciliation,
     RunReportBuilder reportBuilder,
+    IncidentStore incidents,
     ReconcilerOptions options,
     ILogger<ReconciliationRunner> logger)
 {
@@ -85,8 +87,10 @@ public sealed class ReconciliationRunner(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
                 runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
 
+            await progress.PhaseAsync("grouping incidents", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
+            var grouped = await incidents.ComputeAsync(runId, window, options.Matching.HoldLimit, missing, options.Incidents, cancellationToken);
             await progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
-            var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
+            var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, grouped, cancellationToken);
             var outputs = ReportWriter.WriteAll(report, request.OutDir);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);
             return new RunResult(runId, report, outputs);

@@ -1,4 +1,6 @@
 using Reconciler.Core.Matching;
+using Reconciler.Core.Time;
+using Reconciler.Storage.Incidents;
 using Reconciler.Reports.Model;
 using Reconciler.Storage.Reporting;
 using Reconciler.Storage.Runs;
@@ -14,10 +16,12 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
 
     public async Task<RunReport> BuildAsync(
         long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
-        IReadOnlyList<StoredMissing> missing, CancellationToken cancellationToken)
+        IReadOnlyList<StoredMissing> missing, IReadOnlyList<Incident> incidents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(missing);
+        ArgumentNullException.ThrowIfNull(incidents);
+        var zone = BusinessCalendar.FindZone(options.TimeZone);
         var files = await store.RunFilesAsync(runId, cancellationToken);
         var orders = await store.OrderTotalsAsync(window, cancellationToken);
         var settlements = await store.SettlementTotalsAsync(window, cancellationToken);
@@ -57,7 +61,10 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
             current,
             findings.Where(f => f.Status == "resolved").ToList(),
             quarantine.Select(q => new QuarantineEntry(q.SourceName, q.LineNo, q.Reason, q.RawText)).ToList(),
-            quarantinedTotal);
+            quarantinedTotal,
+            incidents.Select(i => new IncidentReport(
+                i.Kind, i.Vendor, i.Provider, TimeZoneInfo.ConvertTime(i.From, zone), TimeZoneInfo.ConvertTime(i.To, zone), i.Findings,
+                i.Amount, i.Currency, i.Amounts.Select(a => new CurrencyAmount(a.Currency ?? string.Empty, a.Amount)).ToList(), i.Detail)).ToList());
     }
 
     private static List<ChannelTotals> Channels(IReadOnlyList<OrderTotalsRow> orders, IReadOnlyList<SettlementTotalsRow> settlements)
