@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<EventOutboxStore>();
         services.AddSingleton<OrderTimelineStore>();
         services.AddSingleton<IncidentStore>();
+        services.AddSingleton<FindingSearchStore>();
         // The queue's retry rules come from the Reconciler section when the jobs registered them; else the defaults.
         services.AddSingleton(sp => new CompensationStore(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<CompensationQueueOptions>() ?? new CompensationQueueOptions()));

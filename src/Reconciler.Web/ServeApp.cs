@@ -1,5 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,6 +14,7 @@ using Reconciler.Storage;
 using Reconciler.Web.Api;
 using Reconciler.Web.Auth;
 using Reconciler.Web.Hosting;
+using Reconciler.Web.Pages;
 
 namespace Reconciler.Web;
 
@@ -21,6 +24,8 @@ namespace Reconciler.Web;
 /// </summary>
 public static class ServeApp
 {
+    private const string SelectorScheme = "KeyOrSession";
+
     public static WebApplication Build(IConfiguration configuration, StorageOptions storage, string[]? urls = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -64,8 +69,31 @@ public static class ServeApp
         });
         services.AddHostedService<RecurringJobsRegistration>();
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // The API answers bearer keys only (a cookie never authorises an API call, so no cross-site request can make one);
+        // pages and the dashboard take the session cookie of the sign-in form, or a bearer header when one is sent.
+        services.AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, null, selector => selector.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.Count > 0 || http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/openapi")
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, cookie =>
+            {
+                cookie.Cookie.Name = "reconciler.session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.LoginPath = "/signin";
+                cookie.LogoutPath = "/signout";
+                cookie.AccessDeniedPath = "/denied";
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                cookie.SlidingExpiration = true;
+            });
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "reconciler.antiforgery";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Roles.ReadPolicy, p => p.RequireRole(Roles.Finance, Roles.Operator))
@@ -77,12 +105,15 @@ public static class ServeApp
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapHealthEndpoints();
         app.MapRunEndpoints();
         app.MapCompensationEndpoints();
         app.MapEventEndpoints();
         app.MapOrderEndpoints();
         app.MapIncidentEndpoints();
+        app.MapSessionEndpoints();
+        app.MapPageEndpoints();
         app.MapOpenApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {

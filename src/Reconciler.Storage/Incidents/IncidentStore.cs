@@ -92,13 +92,18 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             """, new { date }, cancellationToken: cancellationToken))).Select(r => r.ToIncident()).ToList();
     }
 
-    /// <summary>The finding ids of one incident, in order.</summary>
-    public async Task<IReadOnlyList<string>> FindingIdsAsync(long runId, int incidentNo, CancellationToken cancellationToken)
+    /// <summary>The findings of one incident as its run recorded them, by order number.</summary>
+    public async Task<IReadOnlyList<IncidentFinding>> FindingsAsync(long runId, int incidentNo, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT finding_id FROM incident_finding WHERE run_id = @runId AND incident_no = @incidentNo ORDER BY finding_id",
-            new { runId, incidentNo }, cancellationToken: cancellationToken))).ToList();
+        return (await connection.QueryAsync<IncidentFinding>(new CommandDefinition(
+            """
+            SELECT rf.finding_id AS FindingId, rf.order_no AS OrderNo, rf.kind AS Kind, rf.currency AS Currency,
+                   coalesce(nullif(rf.compensation_amount, 0), nullif(rf.charged_amount, 0), rf.expected_amount) AS Amount
+            FROM incident_finding i JOIN run_finding rf ON rf.run_id = i.run_id AND rf.finding_id = i.finding_id
+            WHERE i.run_id = @runId AND i.incident_no = @incidentNo
+            ORDER BY rf.order_no, rf.finding_id
+            """, new { runId, incidentNo }, cancellationToken: cancellationToken))).ToList();
     }
 
     private static readonly JsonSerializerOptions AmountsOptions = new(JsonSerializerDefaults.Web);

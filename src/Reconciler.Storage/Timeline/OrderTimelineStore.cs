@@ -46,7 +46,7 @@ public sealed class OrderTimelineStore(NpgsqlDataSource dataSource)
             FROM delivery_event d JOIN imported_file f ON f.file_id = d.file_id
             WHERE d.order_no = @orderNo
             UNION ALL
-            SELECT coalesce(r.finished_at, r.started_at, r.queued_at), 'finding', 5, 'run ' || fi.first_run_id, 0,
+            SELECT coalesce(r.started_at, r.queued_at), 'finding', 5, 'run ' || fi.first_run_id, 0,
                    fi.kind || ' ' || coalesce(coalesce(fi.compensation_amount, fi.expected_amount)::text || ' ' || fi.currency || ', ', '')
                      || fi.status || ', ' || fi.compensation_action
                      || CASE WHEN fi.detail = '' THEN '' ELSE ': ' || fi.detail END
