@@ -15,7 +15,7 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 # The web pages show Chinese text: the browser test needs a CJK font (the pages' CSS names Noto Sans CJK first).
-if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+if ! fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "test.sh: installing fonts-noto-cjk from Debian's packages for the web page browser test" >&2
     (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)) >&2 || exit 1

@@ -25,6 +25,7 @@ namespace Reconciler.Web;
 public static class ServeApp
 {
     private const string SelectorScheme = "KeyOrSession";
+    private const string SessionCookie = "reconciler.session";
 
     public static WebApplication Build(IConfiguration configuration, StorageOptions storage, string[]? urls = null)
     {
@@ -73,13 +74,11 @@ public static class ServeApp
         // pages and the dashboard take the session cookie of the sign-in form, or a bearer header when one is sent.
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, null, selector => selector.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.Count > 0 || http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/openapi")
-                    ? ApiKeyAuthenticationHandler.SchemeName
-                    : CookieAuthenticationDefaults.AuthenticationScheme)
+                UsesKey(http.Request) ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, cookie =>
             {
-                cookie.Cookie.Name = "reconciler.session";
+                cookie.Cookie.Name = SessionCookie;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -118,9 +117,22 @@ public static class ServeApp
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             Authorization = [new DashboardAuthorizationFilter()],
+            // Hangfire checks antiforgery tokens on its POSTs once the service exists; bearer callers carry none and
+            // cannot be forged, and the session cookie is SameSite=Strict, so no other site's request carries it.
+            IgnoreAntiforgeryToken = true,
             DashboardTitle = "Reconciler jobs",
             AppPath = null,
         }).RequireAuthorization(Roles.OperatePolicy);
         return app;
     }
+
+    /// <summary>
+    /// The API and the OpenAPI document take bearer keys only; a request that sends a key uses it anywhere; the dashboard
+    /// without a session answers 401 like the API; every other page uses the session cookie (and signs in without one).
+    /// </summary>
+    private static bool UsesKey(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0
+        || request.Path.StartsWithSegments("/api")
+        || request.Path.StartsWithSegments("/openapi")
+        || (request.Path.StartsWithSegments("/hangfire") && !request.Cookies.ContainsKey(SessionCookie));
 }

@@ -28,3 +28,6 @@ CREATE TABLE incident_finding (
     FOREIGN KEY (run_id, incident_no) REFERENCES incident (run_id, incident_no)
 );
 CREATE INDEX incident_finding_by_incident ON incident_finding (run_id, incident_no);
+
+-- The findings page lists findings of any status by date, newest date first (finding_open_by_date covers open ones only).
+CREATE INDEX finding_by_date ON finding (business_date DESC, finding_id);
