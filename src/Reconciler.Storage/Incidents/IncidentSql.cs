@@ -24,54 +24,68 @@ internal static class IncidentSql
         """;
 
     /// <summary>
-    /// vendor_down: a vendor's failed attempts (distinct events of the date's orders) clustered by time, a new cluster
-    /// wherever two failures are further apart than @gapFactor times the vendor's mean gap between attempts (at least
-    /// @minGapSeconds). A cluster is an outage when it failed at least @minFindings orders and at least @minFailedShare
-    /// of the orders the vendor attempted within its window.
+    /// vendor_down: a vendor's attempts on the date's orders in time order, its failures clustered — a new cluster
+    /// wherever a failure comes more than @gapFactor times the vendor's mean gap between attempts (at least
+    /// @minGapSeconds) after the previous failure. A cluster is an outage when it failed at least @minFindings orders
+    /// and at least @minFailedShare of the attempts the vendor made in the minutes from its first to its last failure.
+    /// The day's attempts are read once and only counted per minute; only the failures are sorted.
     /// </summary>
     public const string VendorDown =
         """
-        CREATE TEMP TABLE incident_attempt ON COMMIT DROP AS
-        SELECT DISTINCT d.vendor, d.vendor_order_id, d.order_no, d.status, d.finished_at AS at
-        FROM delivery_event d JOIN platform_order o ON o.order_no = d.order_no
-        WHERE o.created_at >= @start AND o.created_at < @end AND d.finished_at IS NOT NULL AND d.status IN ('success', 'failed');
+        CREATE TEMP TABLE incident_minute (vendor text NOT NULL, minute timestamptz NOT NULL, attempts bigint NOT NULL) ON COMMIT DROP;
+        CREATE TEMP TABLE incident_failure (vendor text NOT NULL, at timestamptz NOT NULL, order_no text NOT NULL) ON COMMIT DROP;
+
+        -- One pass over the date's attempts: each vendor's attempts per minute, and its failures one by one.
+        WITH attempt AS MATERIALIZED (
+            SELECT d.vendor, d.finished_at AS at, d.status = 'failed' AS failed, d.order_no
+            FROM platform_order o JOIN delivery_event d ON d.order_no = o.order_no
+            WHERE o.created_at >= @start AND o.created_at < @end AND d.finished_at IS NOT NULL AND d.status IN ('success', 'failed')
+        ),
+        failures AS (
+            INSERT INTO incident_failure (vendor, at, order_no) SELECT vendor, at, order_no FROM attempt WHERE failed
+        )
+        INSERT INTO incident_minute (vendor, minute, attempts)
+        SELECT vendor, date_trunc('minute', at), count(*) FROM attempt GROUP BY 1, 2;
 
         WITH typical AS (
-            SELECT vendor, extract(epoch FROM max(at) - min(at)) / greatest(count(*) - 1, 1) AS mean_gap
-            FROM incident_attempt GROUP BY vendor HAVING count(*) > 1
+            SELECT vendor, extract(epoch FROM max(minute) - min(minute) + interval '1 minute') / greatest(sum(attempts), 1) AS mean_gap
+            FROM incident_minute GROUP BY vendor HAVING sum(attempts) > 1
         ),
         failure AS (
-            SELECT a.vendor, a.at, a.order_no,
-                   CASE WHEN extract(epoch FROM a.at - lag(a.at) OVER (PARTITION BY a.vendor ORDER BY a.at))
+            SELECT f.vendor, f.at, f.order_no,
+                   CASE WHEN extract(epoch FROM f.at - lag(f.at) OVER (PARTITION BY f.vendor ORDER BY f.at))
                              <= greatest(t.mean_gap * @gapFactor, @minGapSeconds) THEN 0 ELSE 1 END AS starts
-            FROM incident_attempt a JOIN typical t USING (vendor)
-            WHERE a.status = 'failed'
+            FROM incident_failure f JOIN typical t USING (vendor)
         ),
-        clustered AS (
-            SELECT vendor, at, order_no,
-                   sum(starts) OVER (PARTITION BY vendor ORDER BY at ROWS UNBOUNDED PRECEDING) AS cluster
+        marked AS (
+            SELECT vendor, at, order_no, sum(starts) OVER (PARTITION BY vendor ORDER BY at ROWS UNBOUNDED PRECEDING) AS cluster
             FROM failure
         ),
         win AS (
-            SELECT vendor, cluster, min(at) AS from_at, max(at) AS to_at, count(DISTINCT order_no) AS failed_orders
-            FROM clustered GROUP BY vendor, cluster
+            SELECT vendor, cluster, min(at) AS from_at, max(at) AS to_at, count(DISTINCT order_no) AS failed_orders,
+                   count(*) AS failed_attempts
+            FROM marked GROUP BY vendor, cluster
             HAVING count(DISTINCT order_no) >= @minFindings
         ),
         share AS (
-            SELECT w.vendor, w.cluster, w.from_at, w.to_at, w.failed_orders, count(DISTINCT a.order_no) AS orders
-            FROM win w JOIN incident_attempt a ON a.vendor = w.vendor AND a.at BETWEEN w.from_at AND w.to_at
-            GROUP BY w.vendor, w.cluster, w.from_at, w.to_at, w.failed_orders
+            -- The attempts within the window, from the per-minute counts (whole minutes at its two ends): bounded by
+            -- the minutes of a day per cluster, whatever the day's size.
+            SELECT w.vendor, w.cluster, w.from_at, w.to_at, w.failed_orders, w.failed_attempts, sum(m.attempts) AS attempts
+            FROM win w JOIN incident_minute m
+              ON m.vendor = w.vendor AND m.minute >= date_trunc('minute', w.from_at) AND m.minute <= date_trunc('minute', w.to_at)
+            GROUP BY w.vendor, w.cluster, w.from_at, w.to_at, w.failed_orders, w.failed_attempts
         ),
         grp AS (
             INSERT INTO incident_group (grp_key, kind, vendor, provider, from_at, to_at, detail, rank)
             SELECT 'vendor_down:' || vendor || ':' || cluster, 'vendor_down', vendor, NULL, from_at, to_at,
-                   failed_orders || ' of the ' || orders || ' orders ' || vendor || ' attempted in this window failed', 1
-            FROM share WHERE failed_orders >= @minFailedShare * orders
-            RETURNING grp_key, vendor
+                   failed_attempts || ' of the ' || attempts || ' deliveries ' || vendor || ' attempted in this window failed ('
+                     || failed_orders || ' orders)', 1
+            FROM share WHERE failed_attempts >= @minFailedShare * attempts
+            RETURNING grp_key
         )
         INSERT INTO incident_order (grp_key, order_no)
         SELECT DISTINCT g.grp_key, c.order_no
-        FROM grp g JOIN clustered c ON 'vendor_down:' || c.vendor || ':' || c.cluster = g.grp_key;
+        FROM grp g JOIN marked c ON 'vendor_down:' || c.vendor || ':' || c.cluster = g.grp_key;
 
         INSERT INTO incident_member (grp_key, finding_id, rank)
         SELECT DISTINCT io.grp_key, rf.finding_id, 1

@@ -58,6 +58,11 @@ public sealed class ServePagesBrowserTests(ServeFixture fixture) : IClassFixture
             .ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture) + " CNY");
         (await amountCell.EvaluateAsync<string>("e => getComputedStyle(e).textAlign")).Should().Be("right");
         await ShotAsync(page, "findings");
+        var export = await page.APIRequest.GetAsync(await page.GetByText("Export these findings as CSV").GetAttributeAsync("href") is { } href
+            ? fixture.Serve.BaseAddress + href.TrimStart('/') : throw new InvalidOperationException("no export link"));
+        var csv = (await export.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        csv[0].Should().StartWith("finding_id,order_no,kind");
+        csv.Skip(1).Should().OnlyContain(line => line.Contains(expected["order_no"], StringComparison.Ordinal)).And.HaveCount(1);
 
         await row.Locator("a").First.ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Order " + expected["order_no"]);
