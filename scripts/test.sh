@@ -14,6 +14,15 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
     echo "test.sh: the browser test needs Chromium: sudo apt-get install -y chromium" >&2
   fi
 fi
+# The web pages show Chinese text: the browser test needs a CJK font (the pages' CSS names Noto Sans CJK first).
+if ! fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "test.sh: installing fonts-noto-cjk from Debian's packages for the web page browser test" >&2
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)) >&2 || exit 1
+  else
+    echo "test.sh: the web page browser test wants a CJK font: sudo apt-get install -y fonts-noto-cjk" >&2
+  fi
+fi
 results="$repo/TestResults"
 rm -rf "$results"
 dotnet build Reconciler.sln -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }

@@ -3,6 +3,7 @@ using Reconciler.Formats.Limits;
 using Reconciler.Jobs.Scheduling;
 using Reconciler.Jobs.Alerts;
 using Reconciler.Storage.Compensation;
+using Reconciler.Storage.Incidents;
 
 namespace Reconciler.Jobs;
 
@@ -33,6 +34,9 @@ public sealed class ReconcilerOptions
             .ToList();
 
     public MatchingOptions Matching { get; init; } = new();
+
+    /// <summary>When findings make an incident (section <c>Reconciler:Incidents</c>).</summary>
+    public IncidentRule Incidents { get; init; } = new();
 
     public PlatformDatabaseOptions PlatformDatabase { get; init; } = new();
 

@@ -73,6 +73,7 @@ public static class HtmlReportWriter
         w.WriteLine("<body>");
 
         WriteTitle(w, report, date);
+        WriteIncidents(w, report);
         WriteHeadline(w, report);
         WriteFiles(w, report);
         WriteOrders(w, report);
@@ -101,6 +102,32 @@ public static class HtmlReportWriter
             ? "Compared with the previous run of this date, run " + N(previous) + "."
             : "This is the first run of this date.") + "</p>");
         w.WriteLine("</header>");
+    }
+
+    private static void WriteIncidents(TextWriter w, RunReport report)
+    {
+        w.WriteLine("<section class=\"incidents\">");
+        w.WriteLine("<h2>Incidents</h2>");
+        if (report.IncidentList.Count == 0)
+        {
+            w.WriteLine("<p class=\"good\">No incident: no vendor outage, missing settlement file, lost callbacks or held deliveries.</p>");
+            w.WriteLine("</section>");
+            return;
+        }
+
+        w.WriteLine("<table>");
+        w.WriteLine("<thead><tr><th>Kind</th><th>Vendor or provider</th><th>From</th><th>To</th><th class=\"num\">Findings</th><th class=\"num\">At stake</th><th>What happened</th></tr></thead>");
+        w.WriteLine("<tbody>");
+        foreach (var incident in report.IncidentList)
+        {
+            w.WriteLine("<tr class=\"incident\">" + Td(incident.Kind) + Td(incident.Vendor ?? incident.Provider)
+                + Td(FormatInstant(incident.From, report.TimeZone)) + Td(FormatInstant(incident.To, report.TimeZone))
+                + Num(incident.Findings) + "<td class=\"num\">" + (incident.Amounts.Count > 0 ? MoneyLines(incident.Amounts) : E(Money(incident.Amount, incident.Currency))) + "</td>" + Td(incident.Detail) + "</tr>");
+        }
+
+        w.WriteLine("</tbody>");
+        w.WriteLine("</table>");
+        w.WriteLine("</section>");
     }
 
     private static void WriteHeadline(TextWriter w, RunReport report)

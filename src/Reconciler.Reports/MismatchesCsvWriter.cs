@@ -30,11 +30,18 @@ public static class MismatchesCsvWriter
     public static void Write(RunReport report, Stream output)
     {
         ArgumentNullException.ThrowIfNull(report);
+        WriteRows(Sorted(report.Findings), output);
+    }
+
+    /// <summary>Writes the header and the findings in the order given (the web page's export of a filtered set).</summary>
+    public static void WriteRows(IEnumerable<ReportedFinding> findings, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(output);
 
         using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
         csv.WriteHeader(Header);
-        foreach (var reported in Sorted(report.Findings))
+        foreach (var reported in findings)
         {
             var finding = reported.Finding;
             csv.WriteField(Text(finding.FindingId));

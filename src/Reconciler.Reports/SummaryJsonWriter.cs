@@ -46,6 +46,7 @@ public static class SummaryJsonWriter
     private static SummaryDocument ToDocument(RunReport report, bool withFindings) =>
         new(
             FormatVersion,
+            report.IncidentList,
             new RunSection(
                 report.RunId,
                 report.BusinessDate,
@@ -102,6 +103,7 @@ public static class SummaryJsonWriter
 
     private sealed record SummaryDocument(
         int FormatVersion,
+        IReadOnlyList<IncidentReport> Incidents,
         RunSection Run,
         IReadOnlyList<FileReport> Files,
         IReadOnlyList<MissingSettlement> MissingSettlements,

@@ -2,10 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Reconciler.Storage.Compensation;
 using Reconciler.Storage.Events;
+using Reconciler.Storage.Incidents;
 using Reconciler.Storage.Migrations;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Reporting;
 using Reconciler.Storage.Runs;
+using Reconciler.Storage.Timeline;
 
 namespace Reconciler.Storage;
 
@@ -22,6 +24,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<EventOutboxStore>();
+        services.AddSingleton<OrderTimelineStore>();
+        services.AddSingleton<IncidentStore>();
+        services.AddSingleton<FindingSearchStore>();
         // The queue's retry rules come from the Reconciler section when the jobs registered them; else the defaults.
         services.AddSingleton(sp => new CompensationStore(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<CompensationQueueOptions>() ?? new CompensationQueueOptions()));

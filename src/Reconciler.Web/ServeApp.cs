@@ -1,5 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,6 +14,7 @@ using Reconciler.Storage;
 using Reconciler.Web.Api;
 using Reconciler.Web.Auth;
 using Reconciler.Web.Hosting;
+using Reconciler.Web.Pages;
 
 namespace Reconciler.Web;
 
@@ -21,6 +24,9 @@ namespace Reconciler.Web;
 /// </summary>
 public static class ServeApp
 {
+    private const string SelectorScheme = "KeyOrSession";
+    private const string SessionCookie = "reconciler.session";
+
     public static WebApplication Build(IConfiguration configuration, StorageOptions storage, string[]? urls = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -72,8 +78,29 @@ public static class ServeApp
         });
         services.AddHostedService<RecurringJobsRegistration>();
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // The API answers bearer keys only (a cookie never authorises an API call, so no cross-site request can make one);
+        // pages and the dashboard take the session cookie of the sign-in form, or a bearer header when one is sent.
+        services.AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, null, selector => selector.ForwardDefaultSelector = http =>
+                UsesKey(http.Request) ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, cookie =>
+            {
+                cookie.Cookie.Name = SessionCookie;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.LoginPath = "/signin";
+                cookie.LogoutPath = "/signout";
+                cookie.AccessDeniedPath = "/denied";
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                cookie.SlidingExpiration = true;
+            });
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "reconciler.antiforgery";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Roles.ReadPolicy, p => p.RequireRole(Roles.Finance, Roles.Operator))
@@ -86,17 +113,35 @@ public static class ServeApp
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapHealthEndpoints();
         app.MapRunEndpoints();
         app.MapCompensationEndpoints();
         app.MapEventEndpoints();
+        app.MapOrderEndpoints();
+        app.MapIncidentEndpoints();
+        app.MapSessionEndpoints();
+        app.MapPageEndpoints();
         app.MapOpenApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             Authorization = [new DashboardAuthorizationFilter()],
+            // Hangfire checks antiforgery tokens on its POSTs once the service exists; bearer callers carry none and
+            // cannot be forged, and the session cookie is SameSite=Strict, so no other site's request carries it.
+            IgnoreAntiforgeryToken = true,
             DashboardTitle = "Reconciler jobs",
             AppPath = null,
         }).RequireAuthorization(Roles.OperatePolicy);
         return app;
     }
+
+    /// <summary>
+    /// The API and the OpenAPI document take bearer keys only; a request that sends a key uses it anywhere; the dashboard
+    /// without a session answers 401 like the API; every other page uses the session cookie (and signs in without one).
+    /// </summary>
+    private static bool UsesKey(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0
+        || request.Path.StartsWithSegments("/api")
+        || request.Path.StartsWithSegments("/openapi")
+        || (request.Path.StartsWithSegments("/hangfire") && !request.Cookies.ContainsKey(SessionCookie));
 }

@@ -34,7 +34,7 @@ public class SummaryJsonWriterTests
         var root = Parse(Report());
 
         root.EnumerateObject().Select(p => p.Name).Should().Equal(
-            "format_version", "run", "files", "missing_settlements", "orders", "channels", "vendors", "kinds",
+            "format_version", "incidents", "run", "files", "missing_settlements", "orders", "channels", "vendors", "kinds",
             "compensation_total", "finding_counts", "quarantined", "findings", "resolved");
         root.GetProperty("run").EnumerateObject().Select(p => p.Name).Should().Equal(
             "run_id", "business_date", "as_of", "started_at", "finished_at", "time_zone", "requested_by", "reason",

@@ -8,6 +8,7 @@ using Reconciler.Reports;
 using Reconciler.Reports.Model;
 using Reconciler.Storage;
 using Reconciler.Storage.Importing;
+using Reconciler.Storage.Incidents;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Runs;
 using StoredMissing = Reconciler.Storage.Reconciliation.MissingSettlement;
@@ -21,6 +22,7 @@ public sealed class ReconciliationRunner(
     RunStore runs,
     ReconciliationStore reconciliation,
     RunReportBuilder reportBuilder,
+    IncidentStore incidents,
     ReconcilerOptions options,
     ILogger<ReconciliationRunner> logger)
 {
@@ -128,9 +130,11 @@ public sealed class ReconciliationRunner(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
                 runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
 
+            await progress.PhaseAsync("grouping incidents", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
+            var grouped = await incidents.ComputeAsync(runId, window, options.Matching.HoldLimit, missing, options.Incidents, cancellationToken);
             await progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
             phaseStart = Stopwatch.GetTimestamp();
-            var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, cancellationToken);
+            var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, grouped, cancellationToken);
             CrashPoints.Reach("report-built");
             var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);

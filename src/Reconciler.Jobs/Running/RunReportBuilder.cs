@@ -1,4 +1,6 @@
 using Reconciler.Core.Matching;
+using Reconciler.Core.Time;
+using Reconciler.Storage.Incidents;
 using Reconciler.Reports.Model;
 using Reconciler.Storage.Reporting;
 using Reconciler.Storage.Runs;
@@ -20,10 +22,12 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
 
     public async Task<RunReport> BuildAsync(
         long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
-        IReadOnlyList<StoredMissing> missing, CancellationToken cancellationToken)
+        IReadOnlyList<StoredMissing> missing, IReadOnlyList<Incident> incidents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(missing);
+        ArgumentNullException.ThrowIfNull(incidents);
+        var zone = BusinessCalendar.FindZone(options.TimeZone);
         // Each query has its own connection: on a day of a million orders the settlement and vendor totals take
         // seconds each, and PostgreSQL runs them side by side.
         var filesTask = store.RunFilesAsync(runId, cancellationToken);
@@ -73,7 +77,10 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
             current,
             findings.Where(f => f.Status == "resolved").ToList(),
             quarantine.Select(q => new QuarantineEntry(q.SourceName, q.LineNo, Cut(q.Reason), Cut(q.RawText))).ToList(),
-            quarantinedTotal);
+            quarantinedTotal,
+            incidents.Select(i => new IncidentReport(
+                i.Kind, i.Vendor, i.Provider, TimeZoneInfo.ConvertTime(i.From, zone), TimeZoneInfo.ConvertTime(i.To, zone), i.Findings,
+                i.Amount, i.Currency, i.Amounts.Select(a => new CurrencyAmount(a.Currency ?? string.Empty, a.Amount)).ToList(), i.Detail)).ToList());
     }
 
     private static List<ChannelTotals> Channels(IReadOnlyList<OrderTotalsRow> orders, IReadOnlyList<SettlementTotalsRow> settlements)

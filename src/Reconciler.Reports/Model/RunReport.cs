@@ -21,4 +21,9 @@ public sealed record RunReport(
     IReadOnlyList<ReportedFinding> Findings,
     IReadOnlyList<ReportedFinding> Resolved,
     IReadOnlyList<QuarantineEntry> Quarantined,
-    long QuarantinedTotal);
+    long QuarantinedTotal,
+    IReadOnlyList<IncidentReport>? Incidents = null)
+{
+    /// <summary>The incidents, none when the run computed none.</summary>
+    public IReadOnlyList<IncidentReport> IncidentList => Incidents ?? [];
+}

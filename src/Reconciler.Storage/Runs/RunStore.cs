@@ -312,6 +312,22 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             "WHERE (@date::date IS NULL OR r.business_date = @date) ORDER BY r.run_id DESC LIMIT @limit",
             new { date, limit }, cancellationToken);
 
+    /// <summary>The compensation each completed run asked for, per currency (from its stored summary): the money at stake.</summary>
+    public async Task<ILookup<long, (string Currency, decimal Amount)>> CompensationTotalsAsync(
+        IReadOnlyCollection<long> runIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long RunId, string Currency, decimal Amount)>(new CommandDefinition(
+            """
+            SELECT r.run_id, coalesce(t ->> 'currency', ''), (t ->> 'amount')::numeric
+            FROM run r, jsonb_array_elements(coalesce(r.summary -> 'compensation_total', '[]')) t
+            WHERE r.run_id = ANY(@ids)
+            ORDER BY r.run_id, 2
+            """, new { ids = runIds.ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToLookup(r => r.RunId, r => (r.Currency, r.Amount));
+    }
+
     /// <summary>An output of a completed run as it was written, or null.</summary>
     public async Task<byte[]?> ReadOutputAsync(long runId, string name, CancellationToken cancellationToken)
     {

@@ -22,6 +22,8 @@ public sealed class ServeApiTests(ServeFixture fixture) : IClassFixture<ServeFix
         { "GET", "/hangfire", "operator" },
         { "GET", "/openapi/v1.json", "finance,operator,compensation" },
         { "GET", "/api/events", "finance,operator" },
+        { "GET", "/api/orders/KM1/timeline", "finance,operator" },
+        { "GET", "/api/incidents?date=2026-11-20", "finance,operator" },
         { "GET", "/api/compensations", "compensation" },
         { "POST", "/api/compensations/claim", "compensation" },
         { "POST", "/api/compensations/r1/complete", "compensation" },
@@ -197,7 +199,9 @@ public sealed class ServeApiTests(ServeFixture fixture) : IClassFixture<ServeFix
             "POST /api/compensations/{requestId}/fail",
             "POST /api/compensations/{requestId}/extend",
             "GET /api/compensations",
-            "GET /api/events");
+            "GET /api/events",
+            "GET /api/orders/{orderNo}/timeline",
+            "GET /api/incidents");
     }
 
     [Fact]

@@ -1,0 +1,189 @@
+namespace Reconciler.Storage.Incidents;
+
+/// <summary>
+/// The statements that group a run's findings into incidents. Candidate groups and their findings are staged in
+/// temporary tables; each finding then stays with its most specific cause (rank), and groups too small to be an
+/// incident are dropped. Everything reads the run's own findings (run_finding by run id) and the date's evidence.
+/// </summary>
+internal static class IncidentSql
+{
+    /// <summary>The run's findings of the date that are still breaks, each with its order.</summary>
+    private const string Current =
+        "run_finding rf JOIN platform_order o ON o.order_no = rf.order_no WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date";
+
+    public const string Stage =
+        """
+        DELETE FROM incident_finding WHERE run_id = @runId;
+        DELETE FROM incident WHERE run_id = @runId;
+        CREATE TEMP TABLE incident_group (
+            grp_key text PRIMARY KEY, kind text NOT NULL, vendor text, provider text,
+            from_at timestamptz NOT NULL, to_at timestamptz NOT NULL, detail text NOT NULL, rank int NOT NULL
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE incident_member (grp_key text NOT NULL, finding_id text NOT NULL, rank int NOT NULL) ON COMMIT DROP;
+        CREATE TEMP TABLE incident_order (grp_key text NOT NULL, order_no text NOT NULL) ON COMMIT DROP;
+        """;
+
+    /// <summary>
+    /// vendor_down: a vendor's attempts on the date's orders in time order, its failures clustered — a new cluster
+    /// wherever a failure comes more than @gapFactor times the vendor's mean gap between attempts (at least
+    /// @minGapSeconds) after the previous failure. A cluster is an outage when it failed at least @minFindings orders
+    /// and at least @minFailedShare of the attempts the vendor made in the minutes from its first to its last failure.
+    /// The day's attempts are read once and only counted per minute; only the failures are sorted.
+    /// </summary>
+    public const string VendorDown =
+        """
+        CREATE TEMP TABLE incident_minute (vendor text NOT NULL, minute timestamptz NOT NULL, attempts bigint NOT NULL) ON COMMIT DROP;
+        CREATE TEMP TABLE incident_failure (vendor text NOT NULL, at timestamptz NOT NULL, order_no text NOT NULL) ON COMMIT DROP;
+
+        -- One pass over the date's attempts: each vendor's attempts per minute, and its failures one by one.
+        WITH attempt AS MATERIALIZED (
+            SELECT d.vendor, d.finished_at AS at, d.status = 'failed' AS failed, d.order_no
+            FROM platform_order o JOIN delivery_event d ON d.order_no = o.order_no
+            WHERE o.created_at >= @start AND o.created_at < @end AND d.finished_at IS NOT NULL AND d.status IN ('success', 'failed')
+        ),
+        failures AS (
+            INSERT INTO incident_failure (vendor, at, order_no) SELECT vendor, at, order_no FROM attempt WHERE failed
+        )
+        INSERT INTO incident_minute (vendor, minute, attempts)
+        SELECT vendor, date_trunc('minute', at), count(*) FROM attempt GROUP BY 1, 2;
+
+        WITH typical AS (
+            SELECT vendor, extract(epoch FROM max(minute) - min(minute) + interval '1 minute') / greatest(sum(attempts), 1) AS mean_gap
+            FROM incident_minute GROUP BY vendor HAVING sum(attempts) > 1
+        ),
+        failure AS (
+            SELECT f.vendor, f.at, f.order_no,
+                   CASE WHEN extract(epoch FROM f.at - lag(f.at) OVER (PARTITION BY f.vendor ORDER BY f.at))
+                             <= greatest(t.mean_gap * @gapFactor, @minGapSeconds) THEN 0 ELSE 1 END AS starts
+            FROM incident_failure f JOIN typical t USING (vendor)
+        ),
+        marked AS (
+            SELECT vendor, at, order_no, sum(starts) OVER (PARTITION BY vendor ORDER BY at ROWS UNBOUNDED PRECEDING) AS cluster
+            FROM failure
+        ),
+        win AS (
+            SELECT vendor, cluster, min(at) AS from_at, max(at) AS to_at, count(DISTINCT order_no) AS failed_orders,
+                   count(*) AS failed_attempts
+            FROM marked GROUP BY vendor, cluster
+            HAVING count(DISTINCT order_no) >= @minFindings
+        ),
+        share AS (
+            -- The attempts within the window, from the per-minute counts (whole minutes at its two ends): bounded by
+            -- the minutes of a day per cluster, whatever the day's size.
+            SELECT w.vendor, w.cluster, w.from_at, w.to_at, w.failed_orders, w.failed_attempts, sum(m.attempts) AS attempts
+            FROM win w JOIN incident_minute m
+              ON m.vendor = w.vendor AND m.minute >= date_trunc('minute', w.from_at) AND m.minute <= date_trunc('minute', w.to_at)
+            GROUP BY w.vendor, w.cluster, w.from_at, w.to_at, w.failed_orders, w.failed_attempts
+        ),
+        grp AS (
+            INSERT INTO incident_group (grp_key, kind, vendor, provider, from_at, to_at, detail, rank)
+            SELECT 'vendor_down:' || vendor || ':' || cluster, 'vendor_down', vendor, NULL, from_at, to_at,
+                   failed_attempts || ' of the ' || attempts || ' deliveries ' || vendor || ' attempted in this window failed ('
+                     || failed_orders || ' orders)', 1
+            FROM share WHERE failed_attempts >= @minFailedShare * attempts
+            RETURNING grp_key
+        )
+        INSERT INTO incident_order (grp_key, order_no)
+        SELECT DISTINCT g.grp_key, c.order_no
+        FROM grp g JOIN marked c ON 'vendor_down:' || c.vendor || ':' || c.cluster = g.grp_key;
+
+        INSERT INTO incident_member (grp_key, finding_id, rank)
+        SELECT DISTINCT io.grp_key, rf.finding_id, 1
+        FROM incident_order io JOIN run_finding rf ON rf.order_no = io.order_no
+        WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date;
+        """;
+
+    /// <summary>
+    /// callback_failure (rank 2): settled payments for orders the platform marked failed although no vendor was ever
+    /// asked to deliver them (a failed delivery explains a failed order by itself), per provider.
+    /// risk_hold (rank 3): orders with a vendor order still in flight past the hold limit, per vendor.
+    /// settlement_missing (rank 4): each provider whose file is missing or rejected, with the findings waiting on it.
+    /// </summary>
+    public const string OtherCauses =
+        $"""
+        CREATE TEMP TABLE incident_hit ON COMMIT DROP AS
+        SELECT 'callback_failure' AS kind, NULL::text AS vendor, rf.provider, rf.finding_id, rf.order_no, o.created_at AS at, 2 AS rank
+        FROM {Current}
+          AND rf.charged_amount > 0 AND rf.provider IS NOT NULL AND o.status = 'failed'
+          AND NOT EXISTS (SELECT 1 FROM delivery_event d WHERE d.order_no = rf.order_no)
+        UNION ALL
+        SELECT 'risk_hold', h.vendor, NULL, rf.finding_id, rf.order_no, coalesce(o.paid_at, o.created_at), 3
+        FROM run_finding rf
+        JOIN platform_order o ON o.order_no = rf.order_no
+        JOIN LATERAL (
+            -- A vendor order is in flight while every event of it says processing.
+            SELECT d.vendor FROM delivery_event d WHERE d.order_no = rf.order_no
+            GROUP BY d.vendor, d.vendor_order_id HAVING bool_and(d.status = 'processing')
+            ORDER BY d.vendor LIMIT 1
+        ) h ON true
+        WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date
+          AND @asOf - coalesce(o.paid_at, o.created_at) >= @holdLimit
+        UNION ALL
+        SELECT 'settlement_missing', NULL, m.provider, rf.finding_id, rf.order_no, o.created_at, 4
+        FROM run_finding rf
+        JOIN platform_order o ON o.order_no = rf.order_no
+        JOIN unnest(@missingProviders::text[]) AS m(provider) ON m.provider = o.pay_channel
+        WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date
+          AND rf.kind IN ('pending', 'delivered_not_charged');
+
+        INSERT INTO incident_group (grp_key, kind, vendor, provider, from_at, to_at, detail, rank)
+        SELECT kind || ':' || coalesce(vendor, provider), kind, vendor, provider, min(at), max(at),
+               CASE kind
+                   WHEN 'callback_failure' THEN count(DISTINCT order_no) || ' orders paid through ' || provider
+                        || ' were marked failed by the platform before any delivery'
+                   ELSE count(DISTINCT order_no) || ' orders of ' || vendor || ' still in flight past the hold limit'
+               END,
+               min(rank)
+        FROM incident_hit WHERE kind <> 'settlement_missing'
+        GROUP BY kind, vendor, provider;
+
+        -- A missing settlement file is an incident whether or not a finding waits on it; its window is the day.
+        INSERT INTO incident_group (grp_key, kind, vendor, provider, from_at, to_at, detail, rank)
+        SELECT 'settlement_missing:' || m.provider, 'settlement_missing', NULL, m.provider, @start, @end,
+               m.provider || ' settlement for the date: ' || m.reason, 4
+        FROM unnest(@missingProviders::text[], @missingReasons::text[]) AS m(provider, reason);
+
+        INSERT INTO incident_member (grp_key, finding_id, rank)
+        SELECT kind || ':' || coalesce(vendor, provider), finding_id, rank FROM incident_hit;
+        """;
+
+    /// <summary>
+    /// Keeps each finding with its most specific cause, drops groups too small to be an incident (but never a
+    /// missing settlement file), numbers the incidents by time, and stores them with their findings.
+    /// </summary>
+    public const string Store =
+        """
+        DELETE FROM incident_member m USING incident_member better
+        WHERE better.finding_id = m.finding_id AND (better.rank, better.grp_key) < (m.rank, m.grp_key);
+
+        CREATE TEMP TABLE incident_numbered ON COMMIT DROP AS
+        WITH per_currency AS (
+            SELECT m.grp_key, coalesce(rf.currency, '') AS currency, count(*) AS findings,
+                   sum(coalesce(nullif(rf.compensation_amount, 0), nullif(rf.charged_amount, 0), rf.expected_amount, 0)) AS amount
+            FROM incident_member m JOIN run_finding rf ON rf.run_id = @runId AND rf.finding_id = m.finding_id
+            GROUP BY m.grp_key, coalesce(rf.currency, '')
+        ),
+        member AS (
+            -- Amounts in different currencies are never added up: the main currency's total, and each currency's.
+            SELECT grp_key, sum(findings) AS findings,
+                   (array_agg(amount ORDER BY findings DESC, currency))[1] AS amount,
+                   (array_agg(nullif(currency, '') ORDER BY findings DESC, currency))[1] AS currency,
+                   jsonb_agg(jsonb_build_object('currency', nullif(currency, ''), 'amount', amount) ORDER BY currency) AS amounts
+            FROM per_currency GROUP BY grp_key
+        )
+        SELECT g.grp_key, g.kind, g.vendor, g.provider, g.from_at, g.to_at, g.detail,
+               coalesce(x.findings, 0) AS findings, coalesce(x.amount, 0) AS amount, x.currency,
+               coalesce(x.amounts, '[]'::jsonb) AS amounts,
+               row_number() OVER (ORDER BY g.from_at, g.kind, g.grp_key)::int AS incident_no
+        FROM incident_group g LEFT JOIN member x USING (grp_key)
+        WHERE g.kind = 'settlement_missing' OR coalesce(x.findings, 0) >= @minFindings;
+
+        INSERT INTO incident (run_id, incident_no, business_date, kind, vendor, provider, from_at, to_at, findings, amount, currency, amounts, detail)
+        SELECT @runId, incident_no, @date, kind, vendor, provider, from_at, to_at, findings, amount, currency, amounts, detail
+        FROM incident_numbered;
+
+        INSERT INTO incident_finding (run_id, finding_id, incident_no)
+        SELECT @runId, m.finding_id, n.incident_no
+        FROM incident_member m JOIN incident_numbered n USING (grp_key);
+        """;
+}

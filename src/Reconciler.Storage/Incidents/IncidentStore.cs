@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Reconciler.Core.Matching;
+using Reconciler.Storage.Events;
+using Reconciler.Storage.Reconciliation;
+
+namespace Reconciler.Storage.Incidents;
+
+/// <summary>
+/// Groups a run's findings into incidents once they are written, stores them with an <c>incident.opened</c> event per
+/// incident in the same transaction, and reads them back by run or by date.
+/// </summary>
+public sealed class IncidentStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        """
+        run_id AS RunId, incident_no AS IncidentNo, business_date::timestamp AS BusinessDate, kind AS Kind, vendor AS Vendor,
+        provider AS Provider, from_at AS FromAt, to_at AS ToAt, findings AS Findings, amount AS Amount, currency AS Currency,
+        amounts::text AS AmountsJson, detail AS Detail
+        """;
+
+    /// <summary>
+    /// Replaces the run's incidents with those its findings show now. A rerun that sees the same incident again does
+    /// not announce it twice: the event's dedupe key is the date, kind, vendor or provider, and its place among them.
+    /// </summary>
+    public async Task<IReadOnlyList<Incident>> ComputeAsync(
+        long runId, ReconciliationWindow window, TimeSpan holdLimit, IReadOnlyList<MissingSettlement> missing, IncidentRule rule,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(missing);
+        ArgumentNullException.ThrowIfNull(rule);
+        var parameters = new
+        {
+            runId,
+            date = window.Date,
+            start = window.DayStart.ToUniversalTime(),
+            end = window.DayEnd.ToUniversalTime(),
+            asOf = window.AsOf.ToUniversalTime(),
+            holdLimit,
+            missingProviders = missing.Select(m => m.Provider).ToArray(),
+            missingReasons = missing.Select(m => m.Reason).ToArray(),
+            minFindings = rule.MinFindings,
+            gapFactor = rule.GapFactor,
+            minGapSeconds = rule.MinGap.TotalSeconds,
+            minFailedShare = rule.MinFailedShare,
+        };
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var sql in new[] { IncidentSql.Stage, IncidentSql.VendorDown, IncidentSql.OtherCauses, IncidentSql.Store })
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
+
+        var incidents = (await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM incident WHERE run_id = @runId ORDER BY incident_no", new { runId }, transaction,
+            cancellationToken: cancellationToken))).Select(r => r.ToIncident()).ToList();
+        foreach (var group in incidents.GroupBy(i => (i.Kind, Subject: i.Vendor ?? i.Provider)))
+        {
+            var ordinal = 0;
+            foreach (var incident in group)
+            {
+                var key = string.Create(CultureInfo.InvariantCulture,
+                    $"{EventTypes.IncidentOpened}:{window.Date:yyyy-MM-dd}:{incident.Kind}:{group.Key.Subject}:{++ordinal}");
+                await EventOutboxStore.AppendAsync(connection, transaction, EventTypes.IncidentOpened, Payload(incident), key, cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return incidents;
+    }
+
+    public async Task<IReadOnlyList<Incident>> ListByRunAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM incident WHERE run_id = @runId ORDER BY incident_no", new { runId },
+            cancellationToken: cancellationToken))).Select(r => r.ToIncident()).ToList();
+    }
+
+    /// <summary>The incidents of the newest completed run of the date (none when the date has no completed run).</summary>
+    public async Task<IReadOnlyList<Incident>> ListByDateAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Row>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM incident
+            WHERE run_id = (SELECT max(run_id) FROM run WHERE business_date = @date AND status = 'completed')
+            ORDER BY incident_no
+            """, new { date }, cancellationToken: cancellationToken))).Select(r => r.ToIncident()).ToList();
+    }
+
+    /// <summary>The findings of one incident as its run recorded them, by order number.</summary>
+    public async Task<IReadOnlyList<IncidentFinding>> FindingsAsync(long runId, int incidentNo, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<IncidentFinding>(new CommandDefinition(
+            """
+            SELECT rf.finding_id AS FindingId, rf.order_no AS OrderNo, rf.kind AS Kind, rf.currency AS Currency,
+                   coalesce(nullif(rf.compensation_amount, 0), nullif(rf.charged_amount, 0), rf.expected_amount) AS Amount
+            FROM incident_finding i JOIN run_finding rf ON rf.run_id = i.run_id AND rf.finding_id = i.finding_id
+            WHERE i.run_id = @runId AND i.incident_no = @incidentNo
+            ORDER BY rf.order_no, rf.finding_id
+            """, new { runId, incidentNo }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    private static readonly JsonSerializerOptions AmountsOptions = new(JsonSerializerDefaults.Web);
+
+    private static string Payload(Incident incident) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["runId"] = incident.RunId,
+        ["date"] = incident.BusinessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["kind"] = incident.Kind,
+        ["vendor"] = incident.Vendor,
+        ["provider"] = incident.Provider,
+        ["from"] = incident.From,
+        ["to"] = incident.To,
+        ["findings"] = incident.Findings,
+        ["amount"] = incident.Amount,
+        ["currency"] = incident.Currency,
+        ["amounts"] = incident.Amounts,
+        ["detail"] = incident.Detail,
+    });
+
+    private sealed record Row(
+        long RunId, int IncidentNo, DateTime BusinessDate, string Kind, string? Vendor, string? Provider, DateTime FromAt, DateTime ToAt,
+        int Findings, decimal Amount, string? Currency, string AmountsJson, string Detail)
+    {
+        public Incident ToIncident() => new(
+            RunId, IncidentNo, DateOnly.FromDateTime(BusinessDate), Kind, Vendor, Provider, DbTime.Utc(FromAt), DbTime.Utc(ToAt),
+            Findings, Amount, Currency, JsonSerializer.Deserialize<List<IncidentAmount>>(AmountsJson, AmountsOptions) ?? [], Detail);
+    }
+}

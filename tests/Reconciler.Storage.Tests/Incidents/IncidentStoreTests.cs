@@ -1,0 +1,97 @@
+using Reconciler.Core.Evidence;
+using Reconciler.Core.Matching;
+using Reconciler.Storage.Incidents;
+using Reconciler.Storage.Reconciliation;
+using Reconciler.Storage.Tests.Support;
+using static Reconciler.Storage.Tests.Support.Evidence;
+
+namespace Reconciler.Storage.Tests.Incidents;
+
+public sealed class IncidentStoreTests : DatabaseTest
+{
+    private static readonly IncidentRule TwoMake = new() { MinFindings = 2 };
+
+    private IncidentStore Store => new(Database.DataSource);
+
+    private async Task<long> RunWithAsync(params Finding[] findings)
+    {
+        var runId = await CreateRunAsync();
+        await using var writer = await new ReconciliationStore(Database.DataSource).BeginFindingsAsync(runId, WindowFor(Day), Ct);
+        foreach (var finding in findings)
+        {
+            writer.Add(finding, Day);
+        }
+
+        await writer.CommitAsync(Ct);
+        return runId;
+    }
+
+    [Fact]
+    public async Task ComputeAsync_GroupsLostCallbacksPerProvider_WhenPaidOrdersMarkedFailedNeverReachedAVendor()
+    {
+        var importRun = await CreateRunAsync();
+        await ImportOrdersAsync(importRun, "orders_20261118.csv",
+            Order("KM1", Beijing(11, 18, 9, 0), status: "failed"),
+            Order("KM2", Beijing(11, 18, 9, 40), status: "failed"),
+            Order("KM3", Beijing(11, 18, 10, 0), status: "failed"));
+        // KM3 failed at the vendor: its failed order is explained by the failed delivery, not by a lost callback.
+        await ImportDeliveriesAsync(importRun, "fulu_20261118.csv", Delivery("fulu", "V3", "KM3", DeliveryStatus.Failed, finishedAt: Beijing(11, 18, 10, 1)));
+        var runId = await RunWithAsync(Findings.ChargedNotDelivered("KM1"), Findings.ChargedNotDelivered("KM2"), Findings.ChargedNotDelivered("KM3"));
+
+        var incidents = await Store.ComputeAsync(runId, WindowFor(Day), TimeSpan.FromHours(24), [], TwoMake, Ct);
+
+        var incident = incidents.Should().ContainSingle().Subject;
+        incident.Kind.Should().Be(IncidentKinds.CallbackFailure);
+        incident.Provider.Should().Be("wechat");
+        incident.Findings.Should().Be(2);
+        incident.Amount.Should().Be(1296.00m);
+        incident.Currency.Should().Be("CNY");
+        incident.From.Should().Be(Beijing(11, 18, 9, 0));
+        incident.To.Should().Be(Beijing(11, 18, 9, 40));
+        (await Store.FindingsAsync(runId, incident.IncidentNo, Ct)).Select(f => f.OrderNo).Should().Equal("KM1", "KM2");
+    }
+
+    [Fact]
+    public async Task ComputeAsync_RaisesAMissingSettlementWithItsWaitingFindings_AndAnnouncesItOnce()
+    {
+        var importRun = await CreateRunAsync();
+        await ImportOrdersAsync(importRun, "orders_20261118.csv",
+            Order("KM1", Beijing(11, 18, 9, 0), payChannel: "alipay"), Order("KM2", Beijing(11, 18, 9, 5)));
+        var runId = await RunWithAsync(Findings.Pending("KM1"), Findings.Pending("KM2"));
+        var missing = new[] { new MissingSettlement("alipay", Day, "no file arrived") };
+
+        var incidents = await Store.ComputeAsync(runId, WindowFor(Day), TimeSpan.FromHours(24), missing, TwoMake, Ct);
+        await Store.ComputeAsync(runId, WindowFor(Day), TimeSpan.FromHours(24), missing, TwoMake, Ct);
+
+        var incident = incidents.Should().ContainSingle().Subject;
+        incident.Kind.Should().Be(IncidentKinds.SettlementMissing);
+        incident.Provider.Should().Be("alipay");
+        incident.Findings.Should().Be(1, "only KM1 is paid through alipay; a missing file is an incident below the minimum too");
+        incident.From.Should().Be(WindowFor(Day).DayStart);
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM event_outbox WHERE event_type = 'incident.opened'")).Should().Be(1);
+        (await Store.ListByRunAsync(runId, Ct)).Should().ContainSingle("computing again replaces the run's incidents");
+    }
+
+    [Fact]
+    public async Task ComputeAsync_GroupsDeliveriesHeldInFlightPastTheHoldLimit_AndNothingBelowTheMinimum()
+    {
+        var importRun = await CreateRunAsync();
+        await ImportOrdersAsync(importRun, "orders_20261118.csv",
+            Order("KM1", Beijing(11, 18, 1, 0)), Order("KM2", Beijing(11, 18, 2, 0)), Order("KM3", Beijing(11, 18, 23, 0)));
+        await ImportDeliveriesAsync(importRun, "carrier_20261118.csv",
+            Delivery("cmcc-agent", "V1", "KM1", DeliveryStatus.Processing),
+            Delivery("cmcc-agent", "V2", "KM2", DeliveryStatus.Processing),
+            Delivery("cmcc-agent", "V3", "KM3", DeliveryStatus.Processing));
+        var runId = await RunWithAsync(Findings.ChargedNotDelivered("KM1"), Findings.ChargedNotDelivered("KM2"), Findings.Pending("KM3"));
+        var window = WindowFor(Day) with { AsOf = Beijing(11, 19, 2, 30) };
+
+        var held = await Store.ComputeAsync(runId, window, TimeSpan.FromHours(24), [], TwoMake, Ct);
+        var tooFew = await Store.ComputeAsync(runId, window, TimeSpan.FromHours(24), [], new IncidentRule { MinFindings = 3 }, Ct);
+
+        var incident = held.Should().ContainSingle().Subject;
+        incident.Kind.Should().Be(IncidentKinds.RiskHold);
+        incident.Vendor.Should().Be("cmcc-agent");
+        incident.Findings.Should().Be(2, "KM3 has waited less than the hold limit");
+        tooFew.Should().BeEmpty();
+    }
+}
