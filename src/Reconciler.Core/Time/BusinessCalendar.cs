@@ -39,6 +39,10 @@ public sealed class BusinessCalendar
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
     }
 
+    /// <summary>Reads a business date written <c>yyyy-MM-dd</c> (surrounding spaces allowed), as every input of ours takes it.</summary>
+    public static bool TryParseDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
     /// <summary>Reads an ISO 8601 instant; one without an offset is wall-clock time of <paramref name="zone"/>.</summary>
     public static bool TryParseInstant(string? text, TimeZoneInfo zone, out DateTimeOffset instant)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Reconciler.Core.Time;
 
 namespace Reconciler.Host.Cli;
@@ -13,7 +12,7 @@ internal static class OptionParsing
             throw new UsageException($"{option} is required, e.g. {option} 2026-11-18");
         }
 
-        return DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        return BusinessCalendar.TryParseDate(text, out var date)
             ? date
             : throw new UsageException($"{option} '{text}' is not a date; write it as yyyy-MM-dd, e.g. 2026-11-18");
     }

@@ -1,8 +1,8 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Reconciler.Core.Time;
 using Reconciler.Storage.Compensation;
 using Reconciler.Web.Auth;
 
@@ -43,7 +43,7 @@ public static class CompensationEndpoints
         DateOnly? day = null;
         if (!string.IsNullOrWhiteSpace(date))
         {
-            if (!DateOnly.TryParseExact(date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (!BusinessCalendar.TryParseDate(date, out var parsed))
             {
                 return Results.BadRequest(new ErrorBody($"date '{date}' is not a date; write it as yyyy-MM-dd"));
             }

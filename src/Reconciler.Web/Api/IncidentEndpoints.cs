@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,7 +20,7 @@ public static class IncidentEndpoints
 
     private static async Task<IResult> ListAsync(string? date, IncidentStore incidents, ReconcilerOptions options, CancellationToken cancellationToken)
     {
-        if (!DateOnly.TryParseExact(date?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!BusinessCalendar.TryParseDate(date, out var day))
         {
             return Results.BadRequest(new ErrorBody($"date '{date}' is not a date; write it as yyyy-MM-dd, e.g. 2026-11-20"));
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -42,7 +41,7 @@ public static class RunEndpoints
         RunRequestBody body, HttpContext http, RunSubmitter submitter, ReconcilerOptions options, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (!DateOnly.TryParseExact(body.Date?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!BusinessCalendar.TryParseDate(body.Date, out var date))
         {
             return Results.BadRequest(new ErrorBody($"date '{body.Date}' is not a date; write it as yyyy-MM-dd, e.g. 2026-11-20"));
         }
@@ -69,7 +68,7 @@ public static class RunEndpoints
         DateOnly? day = null;
         if (!string.IsNullOrWhiteSpace(date))
         {
-            if (!DateOnly.TryParseExact(date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (!BusinessCalendar.TryParseDate(date, out var parsed))
             {
                 return Results.BadRequest(new ErrorBody($"date '{date}' is not a date; write it as yyyy-MM-dd"));
             }

@@ -105,7 +105,7 @@ public static class PageEndpoints
         HttpContext http, IAntiforgery antiforgery, RunSubmitter submitter, RunStore runs, ReconcilerOptions options,
         [FromForm] string? date, [FromForm] string? asOf, [FromForm] string? reason, CancellationToken cancellationToken)
     {
-        if (!DateOnly.TryParseExact(date?.Trim(), "yyyy-MM-dd", Invariant, DateTimeStyles.None, out var day))
+        if (!BusinessCalendar.TryParseDate(date, out var day))
         {
             return await RunsAsync(http, antiforgery, runs, options, $"date '{date}' is not a date; write it as yyyy-MM-dd", cancellationToken);
         }
@@ -205,7 +205,7 @@ public static class PageEndpoints
         DateOnly? day = null;
         if (!string.IsNullOrWhiteSpace(date))
         {
-            if (!DateOnly.TryParseExact(date.Trim(), "yyyy-MM-dd", Invariant, DateTimeStyles.None, out var parsed))
+            if (!BusinessCalendar.TryParseDate(date, out var parsed))
             {
                 error = $"date '{date}' is not a date; write it as yyyy-MM-dd";
                 return null;
@@ -360,7 +360,7 @@ public static class PageEndpoints
             var newest = (await runs.ListRunsAsync(null, 50, cancellationToken)).FirstOrDefault(r => r.Status == "completed");
             day = newest?.BusinessDate ?? DateOnly.FromDateTime(DateTime.UtcNow);
         }
-        else if (!DateOnly.TryParseExact(date.Trim(), "yyyy-MM-dd", Invariant, DateTimeStyles.None, out day))
+        else if (!BusinessCalendar.TryParseDate(date, out day))
         {
             return Page(http, antiforgery, "Incidents", "<p class=\"error\">date '" + E(date) + "' is not a date; write it as yyyy-MM-dd</p>",
                 statusCode: StatusCodes.Status400BadRequest);
