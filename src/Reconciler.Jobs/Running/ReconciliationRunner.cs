@@ -124,7 +124,8 @@ public sealed class ReconciliationRunner(
             CrashPoints.Reach("statistics");
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
             CrashPoints.Reach("missing-settlements");
-            var changes = await MatchAsync(runId, window, missing, progress, timings, cancellationToken);
+            var tally = new EvidenceTally();
+            var changes = await MatchAsync(runId, window, missing, tally, progress, timings, cancellationToken);
             CrashPoints.Reach("findings-committed");
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
@@ -134,7 +135,7 @@ public sealed class ReconciliationRunner(
             var grouped = await incidents.ComputeAsync(runId, window, options.Matching.HoldLimit, missing, options.Incidents, cancellationToken);
             await progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
             phaseStart = Stopwatch.GetTimestamp();
-            var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, grouped, cancellationToken);
+            var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, grouped, cancellationToken, tally);
             CrashPoints.Reach("report-built");
             var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);
@@ -229,8 +230,8 @@ public sealed class ReconciliationRunner(
             : e.Message;
 
     private async Task<FindingChanges> MatchAsync(
-        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, RunProgressReporter progress,
-        RunPhaseTimings timings, CancellationToken cancellationToken)
+        long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, EvidenceTally tally,
+        RunProgressReporter progress, RunPhaseTimings timings, CancellationToken cancellationToken)
     {
         var evaluated = 0L;
         var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
@@ -238,7 +239,7 @@ public sealed class ReconciliationRunner(
         // Evidence streams from PostgreSQL while the rules run on each row: the time waiting for the next row is
         // the evidence query's, the rest is the rules' (and the findings' COPY).
         var mark = Stopwatch.GetTimestamp();
-        await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken))
+        await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken, tally))
         {
             mark = timings.AddSince("evidence", mark, 1);
             var businessDate = _calendar.DateOf(order.CreatedAt);

@@ -1,6 +1,7 @@
 using Reconciler.Core.Matching;
 using Reconciler.Core.Time;
 using Reconciler.Storage.Incidents;
+using EvidenceTally = Reconciler.Storage.Reconciliation.EvidenceTally;
 using Reconciler.Reports.Model;
 using Reconciler.Storage.Reporting;
 using Reconciler.Storage.Runs;
@@ -22,18 +23,21 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
 
     public async Task<RunReport> BuildAsync(
         long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
-        IReadOnlyList<StoredMissing> missing, IReadOnlyList<Incident> incidents, CancellationToken cancellationToken)
+        IReadOnlyList<StoredMissing> missing, IReadOnlyList<Incident> incidents, CancellationToken cancellationToken,
+        EvidenceTally? tally = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(missing);
         ArgumentNullException.ThrowIfNull(incidents);
         var zone = BusinessCalendar.FindZone(options.TimeZone);
-        // Each query has its own connection: on a day of a million orders the settlement and vendor totals take
-        // seconds each, and PostgreSQL runs them side by side.
+        // Each query has its own connection: on a day of a million orders the settlement totals take seconds, and
+        // PostgreSQL runs the queries side by side. The order and vendor totals were counted by the evidence merge of
+        // this run when it passed over the whole day (a tally); without one they are queried.
+        var counted = tally is { Complete: true };
         var filesTask = store.RunFilesAsync(runId, cancellationToken);
-        var ordersTask = store.OrderTotalsAsync(window, cancellationToken);
+        var ordersTask = counted ? Task.FromResult(tally!.Orders) : store.OrderTotalsAsync(window, cancellationToken);
         var settlementsTask = store.SettlementTotalsAsync(window, cancellationToken);
-        var vendorsTask = store.VendorTotalsAsync(window, cancellationToken);
+        var vendorsTask = counted ? Task.FromResult(tally!.Vendors) : store.VendorTotalsAsync(window, cancellationToken);
         var findingsTask = store.RunFindingsAsync(runId, cancellationToken);
         var quarantineTask = store.RunQuarantineAsync(runId, QuarantineShown, cancellationToken);
         var previousTask = runs.PreviousRunAsync(runId, request.Date, cancellationToken);

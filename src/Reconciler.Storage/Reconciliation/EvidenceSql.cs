@@ -1,16 +1,17 @@
 namespace Reconciler.Storage.Reconciliation;
 
-/// <summary>The set-based queries of a run: which orders it looks at, and each order's evidence aggregated.</summary>
+/// <summary>The queries of a run: which orders it looks at, and the rows of evidence the merge folds into each order.</summary>
 internal static class EvidenceSql
 {
     // Trimming for the target comparison: spaces, tabs and line ends that a vendor log may carry around an account.
     private const string Blank = "E' \\t\\r\\n'";
 
     /// <summary>
-    /// Memory for the hash aggregates of the day-sized queries, set in their own transaction: at PostgreSQL's default
-    /// they spill a million groups to disk in dozens of batches. Twice this (hash_mem_multiplier) per hash node.
+    /// Settings for the day-sized queries, in their own transaction: memory for their hash aggregates and sorts (at
+    /// PostgreSQL's default a million groups spill to disk in dozens of batches; twice this per hash node), and no JIT:
+    /// compiling these plans took 2.8 s of a 1 M-order run and saved less than it cost.
     /// </summary>
-    public const string AggregateMemory = "SET LOCAL work_mem = '128MB'";
+    public const string AggregateMemory = "SET LOCAL work_mem = '128MB'; SET LOCAL jit = off";
 
     /// <summary>
     /// Orders created on the date, plus every stored order with a finding still open from an earlier date. Only the
@@ -48,73 +49,77 @@ internal static class EvidenceSql
         """;
 
     /// <summary>
-    /// One row per order in scope with its evidence. Lists (providers, txn ids, vendors) come unsorted and may repeat;
-    /// the reader sorts and de-duplicates them, which keeps every aggregate here hashable. They are built with
-    /// array_agg, not string_agg: a string_agg state starts at 1 kB, which over a million groups pushed the hash
-    /// aggregates to disk; an array_agg state starts at a few dozen bytes.
+    /// The orders in scope, sorted by order number in code point order (<c>COLLATE "C"</c>): the stream that drives the
+    /// evidence merge. Orders of the date come straight from their index range, with no join.
     /// </summary>
-    public static readonly string OrderEvidence =
+    public const string ScopeOrders =
+        """
+        SELECT * FROM (
+            SELECT o.order_no, o.created_at, o.paid_at, o.product_type, o.quantity, o.amount, o.currency, o.pay_channel,
+                   o.target_account
+            FROM platform_order o WHERE o.created_at >= @start AND o.created_at < @end
+            UNION ALL
+            SELECT o.order_no, o.created_at, o.paid_at, o.product_type, o.quantity, o.amount, o.currency, o.pay_channel,
+                   o.target_account
+            FROM platform_order o
+            WHERE o.order_no IN (SELECT f.order_no FROM finding f
+                                 WHERE f.status = 'open' AND f.business_date < @date
+                                   AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved'))
+              AND NOT (o.created_at >= @start AND o.created_at < @end)
+        ) scoped
+        ORDER BY order_no COLLATE "C"
+        """;
+
+    /// <summary>
+    /// The money lines of the orders in scope, into the transaction's temporary table <c>evidence_line</c>: payments,
+    /// refunds, chargebacks and their reversals naming an order in scope, plus refunds and chargebacks that name only
+    /// the payment they reverse (UnionPay S30 carries its own order number and the purchase's 查询流水号): those belong
+    /// to that payment's order. Copies of one provider line (an ALL and a REFUND bill, a re-download) stay separate rows
+    /// here; the merge counts each (provider, entry type, reference) once.
+    /// </summary>
+    public static readonly string StageMoneyLines =
         $"""
-        WITH {Scope},
-        money AS (
-            -- The same provider line in two files (an ALL and a REFUND bill, a re-download) is one line; its copies are
-            -- identical, so min() picks the same values from any of them.
-            SELECT min(order_no) AS order_no, provider, entry_type, min(provider_txn_id) AS provider_txn_id,
-                   min(gross) AS gross, min(occurred_at) AS occurred_at
-            FROM (
-                SELECT s.order_no, s.provider, s.entry_type, s.entry_ref, s.provider_txn_id, s.gross, s.occurred_at
-                FROM settlement_line s JOIN scope USING (order_no)
-                WHERE s.entry_type IN ('payment', 'refund', 'chargeback', 'chargeback_reversal')
-                UNION ALL
-                -- A refund or chargeback may name only the payment it reverses (UnionPay S30 carries its own
-                -- order number and the purchase's 查询流水号): it belongs to that payment's order.
-                SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
-                FROM settlement_line r
-                JOIN settlement_line p ON p.provider = r.provider AND p.provider_txn_id = r.provider_txn_id AND p.entry_type = 'payment'
-                JOIN scope ON scope.order_no = p.order_no
-                WHERE r.entry_type IN ('refund', 'chargeback', 'chargeback_reversal') AND r.order_no IS DISTINCT FROM p.order_no
-            ) line
-            GROUP BY provider, entry_type, entry_ref
-        ),
-        paid AS (
-            SELECT order_no,
-                   count(*) FILTER (WHERE entry_type = 'payment') AS payment_count,
-                   coalesce(sum(gross) FILTER (WHERE entry_type = 'payment'), 0) AS payment_gross,
-                   coalesce(sum(gross) FILTER (WHERE entry_type = 'refund'), 0) AS refund_total,
-                   coalesce(sum(gross) FILTER (WHERE entry_type = 'chargeback'), 0)
-                     - coalesce(sum(gross) FILTER (WHERE entry_type = 'chargeback_reversal'), 0) AS chargeback_total,
-                   min(occurred_at) FILTER (WHERE entry_type = 'payment') AS first_payment_at,
-                   array_to_string(array_agg(provider) FILTER (WHERE entry_type = 'payment'), ',') AS providers,
-                   array_to_string(array_agg(provider_txn_id) FILTER (WHERE entry_type = 'payment'), ',') AS txn_ids
-            FROM money GROUP BY order_no
-        ),
-        attempt AS (
-            {DistinctDeliveryEvents("delivery_event d JOIN scope USING (order_no)")}
-        ),
-        vendor_order AS (
-            -- A vendor order is in flight while it has been seen processing and never final.
-            SELECT a.order_no, a.vendor,
-                   sum(a.quantity * a.copies) FILTER (WHERE a.status = 'success'
-                       AND btrim(a.target_account, {Blank}) = btrim(o.target_account, {Blank})) AS delivered_qty,
-                   sum(a.quantity * a.copies) FILTER (WHERE a.status = 'success'
-                       AND btrim(a.target_account, {Blank}) <> btrim(o.target_account, {Blank})) AS wrong_qty,
-                   bool_and(a.status = 'processing') AS in_flight
-            FROM attempt a JOIN platform_order o USING (order_no)
-            GROUP BY a.order_no, a.vendor, a.vendor_order_id
-        ),
-        delivered AS (
-            SELECT order_no, coalesce(sum(delivered_qty), 0) AS delivered_qty, coalesce(sum(wrong_qty), 0) AS wrong_qty,
-                   bool_or(in_flight) AS in_flight, array_to_string(array_agg(vendor), ',') AS vendors
-            FROM vendor_order GROUP BY order_no
-        )
-        SELECT o.order_no, o.created_at, o.paid_at, o.product_type, o.quantity, o.amount, o.currency, o.pay_channel,
-               coalesce(p.payment_count, 0)::int, coalesce(p.payment_gross, 0), coalesce(p.refund_total, 0),
-               coalesce(p.chargeback_total, 0), p.first_payment_at, p.providers, p.txn_ids, d.vendors,
-               coalesce(d.delivered_qty, 0)::int, coalesce(d.wrong_qty, 0)::int, coalesce(d.in_flight, false)
-        FROM scope
-        JOIN platform_order o USING (order_no)
-        LEFT JOIN paid p USING (order_no)
-        LEFT JOIN delivered d USING (order_no)
+        CREATE TEMP TABLE evidence_line ON COMMIT DROP AS
+        WITH {Scope}
+        SELECT s.order_no, s.provider, s.entry_type, s.entry_ref, s.provider_txn_id, s.gross, s.occurred_at
+        FROM settlement_line s JOIN scope USING (order_no)
+        WHERE s.entry_type IN ('payment', 'refund', 'chargeback', 'chargeback_reversal')
+        UNION ALL
+        SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
+        FROM settlement_line r
+        JOIN settlement_line p ON p.provider = r.provider AND p.provider_txn_id = r.provider_txn_id AND p.entry_type = 'payment'
+        JOIN scope ON scope.order_no = p.order_no
+        WHERE r.entry_type IN ('refund', 'chargeback', 'chargeback_reversal') AND r.order_no IS DISTINCT FROM p.order_no
+        """;
+
+    /// <summary>
+    /// Provider lines whose copies name different orders (contradictory files, or a refund whose own order number is
+    /// another order in scope): the line counts once, for the first of those orders, with the least of each value over
+    /// all its copies. Almost always empty; it is what keeps one charge from being refunded on two orders.
+    /// </summary>
+    public const string SharedMoneyLines =
+        """
+        SELECT provider, entry_type, entry_ref, min(order_no), min(provider_txn_id), min(gross), min(occurred_at)
+        FROM evidence_line
+        GROUP BY provider, entry_type, entry_ref
+        HAVING min(order_no) <> max(order_no)
+        """;
+
+    /// <summary>The staged money lines in the merge's order.</summary>
+    public const string ScopeMoneyLines =
+        """
+        SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at
+        FROM evidence_line ORDER BY order_no COLLATE "C"
+        """;
+
+    /// <summary>Every delivery row of the orders in scope (copies in several files included), in the merge's order.</summary>
+    public static readonly string ScopeDeliveries =
+        $"""
+        WITH {Scope}
+        SELECT d.order_no, d.vendor, d.vendor_order_id, d.target_account, d.quantity, d.status, d.finished_at, d.voucher,
+               d.cost, d.file_id
+        FROM delivery_event d JOIN scope USING (order_no)
+        ORDER BY d.order_no COLLATE "C"
         """;
 
     /// <summary>Distinct payments of the date (and payments of orphans still open from earlier dates) that name no known order.</summary>

@@ -1,0 +1,169 @@
+using Reconciler.Core.Matching;
+
+namespace Reconciler.Storage.Reconciliation;
+
+/// <summary>
+/// Folds one order's money and delivery rows into its <see cref="OrderEvidence"/>, with the rules the set-based query
+/// had: a provider line counts once however many files carry it; a delivery event counts once however many files list
+/// it, and as often as the file listing it most often does (parts of a batch alike in every field); a vendor order is
+/// in flight while all it has shown is "processing". The dictionaries are reused from order to order: memory is one
+/// order's rows, whatever the size of the day.
+/// </summary>
+internal sealed class EvidenceFold(IReadOnlyDictionary<MoneyKey, SharedMoneyLine> shared, EvidenceTally? tally, ReconciliationWindow window)
+{
+    // What btrim(x, E' \t\r\n') took off: spaces, tabs and line ends a vendor log may carry around an account.
+    private static readonly char[] Blank = [' ', '\t', '\r', '\n'];
+
+    private readonly Dictionary<MoneyKey, (string TxnId, decimal Gross, DateTimeOffset OccurredAt)> _lines = [];
+    private readonly Dictionary<(DeliveryEventKey Event, long FileId), int> _perFile = [];
+    private readonly Dictionary<DeliveryEventKey, long> _events = [];
+    private readonly Dictionary<(string Vendor, string VendorOrderId), bool> _processingOnly = [];
+
+    public void AddMoney(in MoneyRow row)
+    {
+        var key = new MoneyKey(row.Provider, row.EntryType, row.EntryRef);
+        if (shared.TryGetValue(key, out var line))
+        {
+            if (string.Equals(line.OrderNo, row.OrderNo, StringComparison.Ordinal))
+            {
+                _lines[key] = (line.TxnId, line.Gross, line.OccurredAt);
+            }
+
+            return;
+        }
+
+        // Copies are alike; where they are not, the least of each value counts (as min() did in the database).
+        _lines[key] = _lines.TryGetValue(key, out var seen)
+            ? (CodePointOrder.Instance.Compare(row.TxnId, seen.TxnId) < 0 ? row.TxnId : seen.TxnId,
+               Math.Min(row.Gross, seen.Gross),
+               row.OccurredAt < seen.OccurredAt ? row.OccurredAt : seen.OccurredAt)
+            : (row.TxnId, row.Gross, row.OccurredAt);
+    }
+
+    public void AddDelivery(in DeliveryRow row)
+    {
+        var key = (row.Event, row.FileId);
+        _perFile[key] = _perFile.GetValueOrDefault(key) + 1;
+    }
+
+    /// <summary>The order's evidence from the rows added since the last call.</summary>
+    public OrderEvidence Complete(ScopeOrder order, bool settlementMissing)
+    {
+        var paymentCount = 0;
+        decimal paymentGross = 0, refunds = 0, chargebacks = 0;
+        DateTimeOffset? firstPayment = null;
+        List<string>? providers = null, txnIds = null;
+        foreach (var (key, line) in _lines)
+        {
+            switch (key.EntryType)
+            {
+                case "payment":
+                    paymentCount++;
+                    paymentGross += line.Gross;
+                    firstPayment = firstPayment is { } first && first <= line.OccurredAt ? first : line.OccurredAt;
+                    (providers ??= []).Add(key.Provider);
+                    (txnIds ??= []).Add(line.TxnId);
+                    break;
+                case "refund":
+                    refunds += line.Gross;
+                    break;
+                case "chargeback":
+                    chargebacks += line.Gross;
+                    break;
+                case "chargeback_reversal":
+                    chargebacks -= line.Gross;
+                    break;
+            }
+        }
+
+        // An event counts as often as the file listing it most often does.
+        foreach (var ((evt, _), copies) in _perFile)
+        {
+            _events[evt] = Math.Max(_events.GetValueOrDefault(evt), copies);
+        }
+
+        long delivered = 0, wrong = 0;
+        List<string>? vendors = null;
+        var target = order.TargetAccount.Trim(Blank);
+        var countTotals = tally is not null && order.CreatedAt >= window.DayStart && order.CreatedAt < window.DayEnd;
+        foreach (var (evt, copies) in _events)
+        {
+            var vendorOrder = (evt.Vendor, evt.VendorOrderId);
+            var processing = evt.Status == "processing";
+            if (_processingOnly.TryGetValue(vendorOrder, out var onlyProcessing))
+            {
+                _processingOnly[vendorOrder] = onlyProcessing && processing;
+            }
+            else
+            {
+                _processingOnly[vendorOrder] = processing;
+                (vendors ??= []).Add(evt.Vendor);
+            }
+
+            if (evt.Status == "success")
+            {
+                if (string.Equals(evt.TargetAccount.Trim(Blank), target, StringComparison.Ordinal))
+                {
+                    delivered += evt.Quantity * copies;
+                }
+                else
+                {
+                    wrong += evt.Quantity * copies;
+                }
+            }
+
+            if (countTotals)
+            {
+                tally!.AddEvent(evt, copies);
+            }
+        }
+
+        var inFlight = _processingOnly.Values.Any(p => p);
+        if (countTotals)
+        {
+            tally!.AddOrder(order);
+        }
+
+        var evidence = new OrderEvidence
+        {
+            OrderNo = order.OrderNo,
+            CreatedAt = order.CreatedAt,
+            PaidAt = order.PaidAt,
+            ProductType = order.ProductType,
+            Quantity = order.Quantity,
+            Amount = order.Amount,
+            Currency = order.Currency,
+            PayChannel = order.PayChannel,
+            PaymentCount = paymentCount,
+            PaymentGross = paymentGross,
+            RefundTotal = refunds,
+            ChargebackTotal = chargebacks,
+            FirstPaymentAt = firstPayment,
+            Provider = SortedSet(providers),
+            ProviderTxnId = SortedSet(txnIds),
+            Vendor = SortedSet(vendors),
+            DeliveredQuantity = checked((int)delivered),
+            WrongAccountQuantity = checked((int)wrong),
+            InFlight = inFlight,
+            SettlementMissing = settlementMissing,
+        };
+        _lines.Clear();
+        _perFile.Clear();
+        _events.Clear();
+        _processingOnly.Clear();
+        return evidence;
+    }
+
+    /// <summary>A comma-joined list, de-duplicated and sorted ordinally (the same on every server).</summary>
+    internal static string? SortedSet(List<string>? values)
+    {
+        if (values is null)
+        {
+            return null;
+        }
+
+        // Joined and split again, as the comma-joined list from the database was: a value holding a comma splits.
+        var items = string.Join(',', values).Split(',');
+        return items.Length == 1 ? items[0] : string.Join(',', items.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,49 @@
+using Npgsql;
+
+namespace Reconciler.Storage.Reconciliation;
+
+/// <summary>
+/// A stream of rows sorted by order number (code point order), read one order at a time by the evidence merge. A row
+/// for an order the merge has already passed means the streams disagree, which is an error, never a dropped row.
+/// </summary>
+internal sealed class SortedStream<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, Func<T, string> orderNo, string name)
+    where T : struct
+{
+    private T? _current;
+
+    public async Task StartAsync(CancellationToken cancellationToken) => await AdvanceAsync(cancellationToken);
+
+    /// <summary>The next row of <paramref name="order"/>, or null once the stream has moved past it.</summary>
+    public async Task<T?> NextForAsync(string order, CancellationToken cancellationToken)
+    {
+        if (_current is not { } row)
+        {
+            return null;
+        }
+
+        var compared = CodePointOrder.Instance.Compare(orderNo(row), order);
+        if (compared > 0)
+        {
+            return null;
+        }
+
+        if (compared < 0)
+        {
+            throw new InvalidOperationException($"the {name} of the evidence merge name order {orderNo(row)}, which is not in scope or out of order");
+        }
+
+        await AdvanceAsync(cancellationToken);
+        return row;
+    }
+
+    public void EnsureDrained()
+    {
+        if (_current is { } row)
+        {
+            throw new InvalidOperationException($"the {name} of the evidence merge name order {orderNo(row)}, which is not in scope or out of order");
+        }
+    }
+
+    private async Task AdvanceAsync(CancellationToken cancellationToken) =>
+        _current = await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using Npgsql;
+using Reconciler.Core.Evidence;
+using Reconciler.Core.Matching;
+using Reconciler.Storage.Reconciliation;
+using Reconciler.Storage.Reporting;
+using Reconciler.Storage.Tests.Support;
+using static Reconciler.Storage.Tests.Support.Evidence;
+
+namespace Reconciler.Storage.Tests.Reconciliation;
+
+/// <summary>
+/// The streamed evidence merge against the set-based query it replaced (<see cref="ReferenceEvidenceSql"/>), on random
+/// days full of what makes evidence hard: copies of a provider line in several files (with differing values), copies
+/// naming different orders, refunds that name only the payment, chargebacks and reversals, batch parts alike in one
+/// file, the same event in two files, wrong accounts with stray blanks, vendor orders still processing, lines of
+/// orders outside the date or unknown, and order numbers whose code point order is not their UTF-16 order.
+/// </summary>
+public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task ReadOrderEvidenceAsync_EqualsTheSetBasedQuery_OnARandomDay(int seed)
+    {
+        var random = new Random(seed);
+        var runId = await CreateRunAsync();
+        var day = RandomDay(random);
+        await ImportOrdersAsync(runId, "orders.csv", day.Orders.ToArray());
+        for (var i = 0; i < day.SettlementFiles.Count; i++)
+        {
+            var file = day.SettlementFiles[i];
+            if (file.Lines.Count > 0)
+            {
+                await ImportSettlementAsync(runId, string.Create(CultureInfo.InvariantCulture, $"bill_{i}.csv"), file.Provider, file.Lines);
+            }
+        }
+
+        for (var i = 0; i < day.DeliveryFiles.Count; i++)
+        {
+            if (day.DeliveryFiles[i].Count > 0)
+            {
+                await ImportDeliveriesAsync(runId, string.Create(CultureInfo.InvariantCulture, $"vendor_{i}.csv"), day.DeliveryFiles[i].ToArray());
+            }
+        }
+
+        var missing = new HashSet<string>(StringComparer.Ordinal) { "stripe" };
+        var tally = new EvidenceTally();
+        var merged = new List<OrderEvidence>();
+        await foreach (var order in new ReconciliationStore(Database.DataSource).ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct, tally))
+        {
+            merged.Add(order);
+        }
+
+        var reference = await ReadReferenceAsync(missing);
+        merged.Select(o => o.OrderNo).Should().OnlyHaveUniqueItems();
+        merged.Should().HaveCount(reference.Count).And.HaveCountGreaterThan(50);
+        foreach (var order in merged)
+        {
+            reference.Should().ContainKey(order.OrderNo);
+            order.Should().Be(reference[order.OrderNo], "order {0} (seed {1})", order.OrderNo, seed);
+        }
+
+        // The merge really saw the hard cases (a generator that stopped producing them would prove nothing).
+        merged.Should().Contain(o => o.PaymentCount >= 2).And.Contain(o => o.RefundTotal > 0).And.Contain(o => o.ChargebackTotal != 0)
+            .And.Contain(o => o.WrongAccountQuantity > 0).And.Contain(o => o.InFlight).And.Contain(o => o.DeliveredQuantity >= 2);
+
+        var reports = new ReportStore(Database.DataSource);
+        tally.Complete.Should().BeTrue();
+        tally.Orders.Should().Equal(await reports.OrderTotalsAsync(WindowFor(Day), Ct));
+        tally.Vendors.Should().Equal(await reports.VendorTotalsAsync(WindowFor(Day), Ct));
+    }
+
+    private async Task<Dictionary<string, OrderEvidence>> ReadReferenceAsync(HashSet<string> missing)
+    {
+        var window = WindowFor(Day);
+        await using var connection = await Database.DataSource.OpenConnectionAsync(Ct);
+        await using var command = new NpgsqlCommand(ReferenceEvidenceSql.OrderEvidence, connection);
+        command.Parameters.AddWithValue("start", window.DayStart.ToUniversalTime());
+        command.Parameters.AddWithValue("end", window.DayEnd.ToUniversalTime());
+        command.Parameters.AddWithValue("date", window.Date);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var evidence = new Dictionary<string, OrderEvidence>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(Ct))
+        {
+            var channel = reader.GetString(7);
+            evidence.Add(reader.GetString(0), new OrderEvidence
+            {
+                OrderNo = reader.GetString(0),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(1),
+                PaidAt = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                ProductType = reader.GetString(3),
+                Quantity = reader.GetInt32(4),
+                Amount = reader.GetDecimal(5),
+                Currency = reader.GetString(6),
+                PayChannel = channel,
+                PaymentCount = reader.GetInt32(8),
+                PaymentGross = reader.GetDecimal(9),
+                RefundTotal = reader.GetDecimal(10),
+                ChargebackTotal = reader.GetDecimal(11),
+                FirstPaymentAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+                Provider = SortedSet(reader, 13),
+                ProviderTxnId = SortedSet(reader, 14),
+                Vendor = SortedSet(reader, 15),
+                DeliveredQuantity = reader.GetInt32(16),
+                WrongAccountQuantity = reader.GetInt32(17),
+                InFlight = reader.GetBoolean(18),
+                SettlementMissing = missing.Contains(channel),
+            });
+        }
+
+        return evidence;
+    }
+
+    private static string? SortedSet(NpgsqlDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        var items = reader.GetString(ordinal).Split(',');
+        return items.Length == 1 ? items[0] : string.Join(',', items.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    }
+
+    private sealed record SettlementFile(string Provider, List<SettlementRecord> Lines);
+
+    private sealed record RandomEvidenceDay(List<OrderRecord> Orders, List<SettlementFile> SettlementFiles, List<List<DeliveryRecord>> DeliveryFiles);
+
+    private static RandomEvidenceDay RandomDay(Random random)
+    {
+        string[] providers = ["wechat", "alipay", "stripe"];
+        string[] vendors = ["fulu", "cmcc-agent", "卡密云"];
+        // Code point order differs from UTF-16 order here: U+FF10 sorts before U+1F600 (a surrogate pair) by code point.
+        string[] odd = ["KM-\uFF10-1", "KM-\U0001F600-2", "KM-é-3", "KM-\uFF10\U0001F600-4", "KM-\U0001F600\uFF10-5", "km-6", "KM 7", "KM-8'; --"];
+        var orders = new List<OrderRecord>();
+        var count = 70 + random.Next(40);
+        for (var i = 0; i < count; i++)
+        {
+            var orderNo = i < odd.Length ? odd[i] : string.Create(CultureInfo.InvariantCulture, $"KM2026111800{random.Next(100000, 999999)}{i}");
+            var created = Beijing(11, 18, random.Next(0, 24), random.Next(0, 60));
+            var quantity = random.Next(1, 4);
+            orders.Add(Order(orderNo, created, amount: random.Next(1, 50) * 10m, quantity: quantity,
+                payChannel: providers[random.Next(providers.Length)], targetAccount: "1380013" + random.Next(1000, 9999).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        // Orders of the day before (out of scope) still get evidence lines.
+        var earlier = Order("KM20261117000001", Beijing(11, 17, 12, 0));
+        orders.Add(earlier);
+
+        var files = providers.SelectMany(p => new[] { new SettlementFile(p, []), new SettlementFile(p, []) }).ToList();
+        SettlementFile FileOf(string provider) => files.Where(f => f.Provider == provider).ElementAt(random.Next(2));
+        var deliveryFiles = new List<List<DeliveryRecord>> { new(), new() };
+        var txn = 0;
+        foreach (var order in orders)
+        {
+            var provider = order.PayChannel;
+            var payments = random.Next(10) switch { 0 => 0, < 8 => 1, 8 => 2, _ => 3 };
+            for (var p = 0; p < payments; p++)
+            {
+                var id = string.Create(CultureInfo.InvariantCulture, $"T{++txn:D8}");
+                var gross = random.Next(5) == 0 ? order.Amount + random.Next(-3, 4) : order.Amount;
+                var at = order.CreatedAt.AddMinutes(random.Next(0, 30));
+                var line = Payment(provider, id, order.OrderNo, gross, at, order.Currency);
+                FileOf(provider).Lines.Add(line);
+                switch (random.Next(8))
+                {
+                    case 0:
+                        // The same line in the other file of the provider.
+                        files.First(f => f.Provider == provider && !f.Lines.Contains(line)).Lines.Add(line);
+                        break;
+                    case 1:
+                        // A copy with a different amount and time (the least of each counts).
+                        FileOf(provider).Lines.Add(line with { Gross = gross - 1, OccurredAt = at.AddSeconds(-5) });
+                        break;
+                    case 2:
+                        // A copy naming another order of the day: it counts once, for the first of the two.
+                        FileOf(provider).Lines.Add(line with { OrderNo = orders[random.Next(orders.Count)].OrderNo });
+                        break;
+                    case 3:
+                        // A refund naming only the payment (no order number), in both files.
+                        var refund = Line(provider, SettlementEntryType.Refund, id, "R" + id, null, Math.Min(gross, 5m), at.AddHours(1), order.Currency);
+                        files.Where(f => f.Provider == provider).ToList().ForEach(f => f.Lines.Add(refund));
+                        break;
+                    case 4:
+                        // A refund carrying its own order number (another order of the day) and the payment's id.
+                        var other = orders[random.Next(orders.Count)].OrderNo;
+                        FileOf(provider).Lines.Add(Line(provider, SettlementEntryType.Refund, id, "S" + id, other, 2m, at.AddHours(2), order.Currency));
+                        break;
+                    case 5:
+                        FileOf(provider).Lines.Add(Line(provider, SettlementEntryType.Chargeback, id, "C" + id, order.OrderNo, gross, at.AddDays(1), order.Currency));
+                        if (random.Next(2) == 0)
+                        {
+                            FileOf(provider).Lines.Add(Line(provider, SettlementEntryType.ChargebackReversal, id, "V" + id, order.OrderNo, gross, at.AddDays(2), order.Currency));
+                        }
+
+                        break;
+                }
+            }
+
+            var vendor = vendors[random.Next(vendors.Length)];
+            var vendorOrders = random.Next(10) switch { 0 => 0, < 8 => 1, _ => 2 };
+            for (var v = 0; v < vendorOrders; v++)
+            {
+                var vendorOrderId = string.Create(CultureInfo.InvariantCulture, $"V{order.OrderNo.GetHashCode(StringComparison.Ordinal) & 0xffff}-{v}");
+                var target = random.Next(6) switch { 0 => "13999999999", 1 => " " + order.TargetAccount + "\t", _ => order.TargetAccount };
+                var file = deliveryFiles[random.Next(2)];
+                var finished = order.CreatedAt.AddMinutes(random.Next(1, 90));
+                switch (random.Next(7))
+                {
+                    case 0:
+                        file.Add(Delivery(vendor, vendorOrderId, order.OrderNo, DeliveryStatus.Processing, target, order.Quantity));
+                        break;
+                    case 1:
+                        file.Add(Delivery(vendor, vendorOrderId, order.OrderNo, DeliveryStatus.Processing, target, order.Quantity));
+                        file.Add(Delivery(vendor, vendorOrderId, order.OrderNo, DeliveryStatus.Success, target, order.Quantity, finished));
+                        break;
+                    case 2:
+                        file.Add(Delivery(vendor, vendorOrderId, order.OrderNo, DeliveryStatus.Failed, target, order.Quantity, finished));
+                        break;
+                    case 3:
+                        // Batch parts alike in every field, in one file, and the same batch again in the other file.
+                        var part = Delivery(vendor, vendorOrderId, order.OrderNo, DeliveryStatus.Success, target, 1, finished);
+                        file.Add(part);
+                        file.Add(part);
+                        deliveryFiles[random.Next(2)].Add(part);
+                        break;
+                    case 4:
+                        // The same event in both files, with a cost written at another scale.
+                        var evt = Delivery(vendor, vendorOrderId, order.OrderNo, DeliveryStatus.Success, target, order.Quantity, finished, cost: 12.5m);
+                        deliveryFiles[0].Add(evt);
+                        deliveryFiles[1].Add(evt with { Cost = 12.50m });
+                        break;
+                    default:
+                        file.Add(Delivery(vendor, vendorOrderId, order.OrderNo, DeliveryStatus.Success, target, order.Quantity, finished));
+                        break;
+                }
+            }
+        }
+
+        // Lines naming no known order.
+        files[0].Lines.Add(Payment(files[0].Provider, "T-ORPHAN", "KM-UNKNOWN", 9m, Beijing(11, 18, 8, 0)));
+        deliveryFiles[0].Add(Delivery("fulu", "V-ORPHAN", "KM-UNKNOWN", DeliveryStatus.Success));
+        return new RandomEvidenceDay(orders, files, deliveryFiles);
+    }
+}
