@@ -56,6 +56,22 @@ public sealed class MatchingRules(MatchingPolicy policy)
         return findings;
     }
 
+    /// <summary>
+    /// Whether <paramref name="order"/>'s evidence can give no finding at any instant, whatever the SLA, hold limit,
+    /// settlement state or product: paid exactly once for the ordered amount (within the tolerance), nothing delivered
+    /// to another account, and at least the ordered quantity delivered. Such an order only changes when its evidence
+    /// does, so a rerun over unchanged evidence need not look at it again (a property test holds this to
+    /// <see cref="Evaluate"/>).
+    /// </summary>
+    public bool CannotBreak(OrderEvidence order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return order.PaymentCount == 1
+            && Math.Abs(order.PaymentGross - order.Amount) <= _policy.AmountTolerance
+            && order.WrongAccountQuantity == 0
+            && order.DeliveredQuantity >= Math.Max(order.Quantity, 1);
+    }
+
     public static Finding EvaluateOrphan(PaymentEvidence payment)
     {
         ArgumentNullException.ThrowIfNull(payment);
