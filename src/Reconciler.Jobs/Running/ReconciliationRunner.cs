@@ -235,11 +235,14 @@ public sealed class ReconciliationRunner(
     {
         var evaluated = 0L;
         var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
+        // A rerun over evidence no file has changed since looks again only at the orders that could still break.
+        var watch = new EvidenceWatch(runId, _rules.CannotBreak, string.Create(CultureInfo.InvariantCulture,
+            $"{window.DayStart.ToUniversalTime():O}/{window.DayEnd.ToUniversalTime():O}/{options.Matching.AmountTolerance}"));
         await using var writer = await reconciliation.BeginFindingsAsync(runId, window, cancellationToken);
         // Evidence streams from PostgreSQL while the rules run on each row: the time waiting for the next row is
         // the evidence query's, the rest is the rules' (and the findings' COPY).
         var mark = Stopwatch.GetTimestamp();
-        await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken, tally))
+        await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken, tally, watch))
         {
             mark = timings.AddSince("evidence", mark, 1);
             var businessDate = _calendar.DateOf(order.CreatedAt);
@@ -261,6 +264,13 @@ public sealed class ReconciliationRunner(
         }
 
         mark = timings.AddSince("evidence", mark);
+        if (watch.WatchedSince is { } since)
+        {
+            logger.LogInformation(
+                "Run {RunId}: no file changed the evidence of {Date} since run {Since}; looked again at the {Watched} of its {Orders} orders that could still break",
+                runId, window.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), since, watch.Watched, watch.Orders);
+        }
+
         await foreach (var payment in reconciliation.ReadOrphanPaymentsAsync(window, cancellationToken))
         {
             writer.Add(MatchingRules.EvaluateOrphan(payment), _calendar.DateOf(payment.OccurredAt));

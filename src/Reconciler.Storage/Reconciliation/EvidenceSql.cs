@@ -30,6 +30,34 @@ internal static class EvidenceSql
         """;
 
     /// <summary>
+    /// A rerun's scope when the evidence is unchanged since the last full look at the date: the orders of the date that
+    /// look could not call clean (the watch list), plus the orders with a finding still open from an earlier date.
+    /// </summary>
+    public const string WatchedScope =
+        """
+        scope AS (
+            SELECT w.order_no FROM evidence_watch w WHERE w.business_date = @date
+            UNION ALL
+            SELECT DISTINCT o.order_no FROM finding f JOIN platform_order o ON o.order_no = f.order_no
+            WHERE f.status = 'open' AND f.business_date < @date
+              AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
+              AND NOT (o.created_at >= @start AND o.created_at < @end)
+        )
+        """;
+
+    /// <summary>
+    /// What the evidence of every date is made of: the files imported so far. Every row of evidence comes with an
+    /// imported file (orders merged from a later export too), and files are never deleted, so equal stamps mean the
+    /// same evidence.
+    /// </summary>
+    public const string InputsStamp =
+        """
+        SELECT concat_ws('/', count(*), coalesce(max(file_id), 0), count(*) FILTER (WHERE status = 'imported'),
+                         coalesce(sum(file_id) FILTER (WHERE status = 'imported'), 0))
+        FROM imported_file
+        """;
+
+    /// <summary>
     /// The distinct delivery events among the rows <paramref name="rowsFrom"/> yields (aliased <c>d</c>), each with the
     /// number of <c>copies</c> it stands for. The same event seen in two files counts once; retries and batch parts are
     /// distinct events; rows alike in every field within one file are that many parts of a batch, so an event counts
@@ -50,14 +78,17 @@ internal static class EvidenceSql
 
     /// <summary>
     /// The orders in scope, sorted by order number in code point order (<c>COLLATE "C"</c>): the stream that drives the
-    /// evidence merge. Orders of the date come straight from their index range, with no join.
+    /// evidence merge. Orders of the date come straight from their index range, with no join (on a rerun over unchanged
+    /// evidence, from the watch list).
     /// </summary>
-    public const string ScopeOrders =
-        """
+    public static string ScopeOrders(bool watched) =>
+        $"""
         SELECT * FROM (
             SELECT o.order_no, o.created_at, o.paid_at, o.product_type, o.quantity, o.amount, o.currency, o.pay_channel,
                    o.target_account
-            FROM platform_order o WHERE o.created_at >= @start AND o.created_at < @end
+            {(watched
+                ? "FROM evidence_watch w JOIN platform_order o USING (order_no) WHERE w.business_date = @date"
+                : "FROM platform_order o WHERE o.created_at >= @start AND o.created_at < @end")}
             UNION ALL
             SELECT o.order_no, o.created_at, o.paid_at, o.product_type, o.quantity, o.amount, o.currency, o.pay_channel,
                    o.target_account
@@ -77,10 +108,10 @@ internal static class EvidenceSql
     /// to that payment's order. Copies of one provider line (an ALL and a REFUND bill, a re-download) stay separate rows
     /// here; the merge counts each (provider, entry type, reference) once.
     /// </summary>
-    public static readonly string StageMoneyLines =
+    public static string StageMoneyLines(bool watched) =>
         $"""
         CREATE TEMP TABLE evidence_line ON COMMIT DROP AS
-        WITH {Scope}
+        WITH {(watched ? WatchedScope : Scope)}
         SELECT s.order_no, s.provider, s.entry_type, s.entry_ref, s.provider_txn_id, s.gross, s.occurred_at
         FROM settlement_line s JOIN scope USING (order_no)
         WHERE s.entry_type IN ('payment', 'refund', 'chargeback', 'chargeback_reversal')
@@ -113,9 +144,9 @@ internal static class EvidenceSql
         """;
 
     /// <summary>Every delivery row of the orders in scope (copies in several files included), in the merge's order.</summary>
-    public static readonly string ScopeDeliveries =
+    public static string ScopeDeliveries(bool watched) =>
         $"""
-        WITH {Scope}
+        WITH {(watched ? WatchedScope : Scope)}
         SELECT d.order_no, d.vendor, d.vendor_order_id, d.target_account, d.quantity, d.status, d.finished_at, d.voucher,
                d.cost, d.file_id
         FROM delivery_event d JOIN scope USING (order_no)

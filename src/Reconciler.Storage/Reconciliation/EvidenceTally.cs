@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Reconciler.Storage.Reporting;
 
 namespace Reconciler.Storage.Reconciliation;
@@ -26,6 +27,30 @@ public sealed class EvidenceTally
             .ToList();
 
     internal void MarkComplete() => Complete = true;
+
+    /// <summary>The totals as stored with a date's evidence stamp.</summary>
+    internal string ToJson() => JsonSerializer.Serialize(new StoredTotals(Orders, Vendors));
+
+    /// <summary>Takes the totals a full look at unchanged evidence counted.</summary>
+    internal void Restore(string json)
+    {
+        var stored = JsonSerializer.Deserialize<StoredTotals>(json) ?? throw new InvalidOperationException("an evidence stamp without totals");
+        _orders.Clear();
+        _vendors.Clear();
+        foreach (var o in stored.Orders)
+        {
+            _orders[(o.Channel ?? string.Empty, o.Currency)] = (o.Count, o.Amount);
+        }
+
+        foreach (var v in stored.Vendors)
+        {
+            _vendors[v.Vendor] = (v.Events, v.DeliveredQuantity, v.Failed, v.InFlight, v.Cost);
+        }
+
+        Complete = true;
+    }
+
+    private sealed record StoredTotals(IReadOnlyList<OrderTotalsRow> Orders, IReadOnlyList<VendorTotalsRow> Vendors);
 
     internal void AddOrder(ScopeOrder order)
     {

@@ -14,14 +14,21 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     /// orders, their money lines, their delivery rows) are read side by side on three connections sharing one snapshot
     /// and merged by order number; each order's rows are folded here (<see cref="EvidenceFold"/>). PostgreSQL sorts
     /// once per stream instead of hashing a million groups at every level of an aggregate query. When a
-    /// <paramref name="tally"/> is given, the date's order and vendor totals are counted on the way.
+    /// <paramref name="tally"/> is given, the date's order and vendor totals are counted on the way. With a
+    /// <paramref name="watch"/> (and a tally), a full look keeps the orders that could still break, and a look at
+    /// unchanged evidence reads only those (<see cref="EvidenceWatch"/>).
     /// </summary>
     public async IAsyncEnumerable<OrderEvidence> ReadOrderEvidenceAsync(
         ReconciliationWindow window, IReadOnlySet<string> providersMissingSettlement,
-        [EnumeratorCancellation] CancellationToken cancellationToken, EvidenceTally? tally = null)
+        [EnumeratorCancellation] CancellationToken cancellationToken, EvidenceTally? tally = null, EvidenceWatch? watch = null)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(providersMissingSettlement);
+        if (watch is not null && tally is null)
+        {
+            throw new ArgumentException("a watched read keeps the date's totals: give it a tally", nameof(watch));
+        }
+
         await using var money = await OpenDaySizedAsync(snapshot: null, cancellationToken);
         string snapshot;
         await using (var export = new NpgsqlCommand("SELECT pg_export_snapshot()", money.Connection, money.Transaction))
@@ -29,13 +36,31 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             snapshot = (string?)await export.ExecuteScalarAsync(cancellationToken) ?? throw new InvalidOperationException("PostgreSQL exported no snapshot");
         }
 
+        // What this snapshot's evidence is made of, and whether the last full look at the date saw the same.
+        string? inputs = null;
+        var watched = false;
+        if (watch is not null)
+        {
+            inputs = await ScalarAsync<string>(money, EvidenceSql.InputsStamp, window, cancellationToken);
+            await using var stamp = await money.ReadAsync(
+                "SELECT inputs, policy, totals::text, run_id, orders, watched FROM evidence_stamp WHERE business_date = @date", window, cancellationToken);
+            if (await stamp.ReadAsync(cancellationToken) && stamp.GetString(0) == inputs && stamp.GetString(1) == watch.Policy)
+            {
+                watched = true;
+                tally!.Restore(stamp.GetString(2));
+                watch.WatchedSince = stamp.GetInt64(3);
+                watch.Orders = stamp.GetInt64(4);
+                watch.Watched = stamp.GetInt64(5);
+            }
+        }
+
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken);
 
         // The orders and the delivery rows sort on their own connections while the money lines are staged here.
-        var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders, window, cancellationToken);
-        var deliveriesStream = deliveries.ReadAsync(EvidenceSql.ScopeDeliveries, window, cancellationToken);
-        await using (var stage = money.Command(EvidenceSql.StageMoneyLines, window))
+        var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched), window, cancellationToken);
+        var deliveriesStream = deliveries.ReadAsync(EvidenceSql.ScopeDeliveries(watched), window, cancellationToken);
+        await using (var stage = money.Command(EvidenceSql.StageMoneyLines(watched), window))
         {
             await stage.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -51,6 +76,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             }
         }
 
+        // A full look with a watch writes the new watch list as it goes (on a fourth connection, committed at the end).
+        await using var keep = watch is not null && !watched ? await WatchListWriter.OpenAsync(dataSource, window.Date, cancellationToken) : null;
         await using var moneyReader = await money.ReadAsync(EvidenceSql.ScopeMoneyLines, window, cancellationToken);
         await using var deliveryReader = await deliveriesStream;
         await using var orderReader = await ordersStream;
@@ -58,8 +85,9 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         var deliveryRows = new SortedStream<DeliveryRow>(deliveryReader, ReadDelivery, r => r.OrderNo, "delivery rows");
         await moneyRows.StartAsync(cancellationToken);
         await deliveryRows.StartAsync(cancellationToken);
-        var fold = new EvidenceFold(shared, tally, window);
+        var fold = new EvidenceFold(shared, watched ? null : tally, window);
         string? previous = null;
+        long ofTheDate = 0;
         while (await orderReader.ReadAsync(cancellationToken))
         {
             var order = ReadOrder(orderReader);
@@ -79,13 +107,33 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
                 fold.AddDelivery(row);
             }
 
-            yield return fold.Complete(order, providersMissingSettlement.Contains(order.PayChannel));
+            var evidence = fold.Complete(order, providersMissingSettlement.Contains(order.PayChannel));
+            if (keep is not null && order.CreatedAt >= window.DayStart && order.CreatedAt < window.DayEnd)
+            {
+                ofTheDate++;
+                if (!watch!.CannotBreak(evidence))
+                {
+                    await keep.AddAsync(order.OrderNo, cancellationToken);
+                }
+            }
+
+            yield return evidence;
         }
 
         // Every money line and delivery row belongs to an order in scope; one left over means the streams disagree.
         moneyRows.EnsureDrained();
         deliveryRows.EnsureDrained();
-        tally?.MarkComplete();
+        if (!watched)
+        {
+            tally?.MarkComplete();
+        }
+
+        if (keep is not null)
+        {
+            watch!.Orders = ofTheDate;
+            watch.Watched = keep.Count;
+            await keep.CommitAsync(inputs!, watch, tally!.ToJson(), cancellationToken);
+        }
     }
 
     /// <summary>Streams the distinct payments that name no known order.</summary>
@@ -176,6 +224,12 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("start", window.DayStart.ToUniversalTime());
         command.Parameters.AddWithValue("end", window.DayEnd.ToUniversalTime());
         command.Parameters.AddWithValue("date", window.Date);
+    }
+
+    private static async Task<T> ScalarAsync<T>(DaySizedSession session, string sql, ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        await using var command = session.Command(sql, window);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken) ?? throw new InvalidOperationException("no value: " + sql));
     }
 
     private static ScopeOrder ReadOrder(NpgsqlDataReader reader) =>

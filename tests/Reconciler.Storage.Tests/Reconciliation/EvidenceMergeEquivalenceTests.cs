@@ -75,6 +75,65 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         tally.Vendors.Should().Equal(await reports.VendorTotalsAsync(WindowFor(Day), Ct));
     }
 
+    [Fact]
+    public async Task ReadOrderEvidenceAsync_LooksAgainOnlyAtOrdersThatCouldBreak_UntilAFileChangesTheEvidence()
+    {
+        var random = new Random(7);
+        var runId = await CreateRunAsync();
+        var day = RandomDay(random);
+        await ImportOrdersAsync(runId, "orders.csv", day.Orders.ToArray());
+        await ImportSettlementAsync(runId, "bill_0.csv", "wechat", day.SettlementFiles[0].Lines);
+        await ImportDeliveriesAsync(runId, "vendor_0.csv", day.DeliveryFiles[0].ToArray());
+        var rules = new MatchingRules(new MatchingPolicy());
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+
+        var (first, firstWatch, firstTally) = await ReadWatchedAsync(rules, "policy", missing);
+        firstWatch.WatchedSince.Should().BeNull("nothing was stamped before");
+        var couldBreak = first.Where(o => !rules.CannotBreak(o)).ToList();
+        couldBreak.Should().NotBeEmpty().And.HaveCountLessThan(first.Count, "some orders are clean");
+        firstWatch.Orders.Should().Be(first.Count);
+        firstWatch.Watched.Should().Be(couldBreak.Count);
+
+        // Nothing new: only the orders that could break, with the same evidence, and the date's totals as counted.
+        var (second, secondWatch, secondTally) = await ReadWatchedAsync(rules, "policy", missing);
+        secondWatch.WatchedSince.Should().Be(firstWatch.RunId);
+        second.Should().BeEquivalentTo(couldBreak);
+        secondTally.Orders.Should().Equal(firstTally.Orders);
+        secondTally.Vendors.Should().Equal(firstTally.Vendors);
+
+        // Another policy (a tolerance, a time zone) looks at everything again.
+        var (other, otherWatch, _) = await ReadWatchedAsync(rules, "another policy", missing);
+        otherWatch.WatchedSince.Should().BeNull();
+        other.Should().HaveCount(first.Count);
+
+        // A new file (it pays an order that could break, and delivers another) is a new look at every order.
+        var unpaid = couldBreak.First(o => o.PaymentCount == 0);
+        await ImportSettlementAsync(runId, "bill_late.csv", "wechat",
+            [Payment("wechat", "T-LATE", unpaid.OrderNo, unpaid.Amount, unpaid.CreatedAt.AddMinutes(1))]);
+        var (third, thirdWatch, _) = await ReadWatchedAsync(rules, "another policy", missing);
+        thirdWatch.WatchedSince.Should().BeNull("a file came since the last full look");
+        third.Should().HaveCount(first.Count);
+        third.Single(o => o.OrderNo == unpaid.OrderNo).PaymentCount.Should().Be(1);
+        var (fourth, fourthWatch, _) = await ReadWatchedAsync(rules, "another policy", missing);
+        fourthWatch.WatchedSince.Should().NotBeNull();
+        fourth.Should().BeEquivalentTo(third.Where(o => !rules.CannotBreak(o)));
+    }
+
+    private async Task<(List<OrderEvidence> Orders, EvidenceWatch Watch, EvidenceTally Tally)> ReadWatchedAsync(
+        MatchingRules rules, string policy, HashSet<string> missing)
+    {
+        var watch = new EvidenceWatch(await CreateRunAsync(), rules.CannotBreak, policy);
+        var tally = new EvidenceTally();
+        var orders = new List<OrderEvidence>();
+        await foreach (var order in new ReconciliationStore(Database.DataSource).ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct, tally, watch))
+        {
+            orders.Add(order);
+        }
+
+        tally.Complete.Should().BeTrue();
+        return (orders, watch, tally);
+    }
+
     private async Task<Dictionary<string, OrderEvidence>> ReadReferenceAsync(HashSet<string> missing)
     {
         var window = WindowFor(Day);
