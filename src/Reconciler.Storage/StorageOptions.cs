@@ -15,13 +15,13 @@ public sealed class StorageOptions
     /// Refuses a schema name that is not a plain lower-case identifier: the name is spliced into SQL (quoted) and into
     /// the connection's search_path, where a comma or a quote would change what the statements mean.
     /// </summary>
-    public static void ValidateSchema(string schema)
+    public static void ValidateSchema(string schema, string setting = "Reconciler:Storage:Schema")
     {
         if (schema is not { Length: > 0 and <= 63 } || !(schema[0] is >= 'a' and <= 'z' or '_')
             || !schema.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_'))
         {
             throw new InvalidOperationException(
-                $"Reconciler:Storage:Schema '{schema}' is not a plain identifier: use 1 to 63 of a-z, 0-9 and _, starting with a letter or _.");
+                $"{setting} '{schema}' is not a plain identifier: use 1 to 63 of a-z, 0-9 and _, starting with a letter or _.");
         }
     }
 }

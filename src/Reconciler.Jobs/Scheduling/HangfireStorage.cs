@@ -11,6 +11,8 @@ public static class HangfireStorage
     public static PostgreSqlStorageOptions Options(JobsOptions jobs)
     {
         ArgumentNullException.ThrowIfNull(jobs);
+        // Hangfire.PostgreSql splices the name into its SQL unquoted in places: only a plain identifier is safe there.
+        StorageOptions.ValidateSchema(jobs.HangfireSchema, "Reconciler:Jobs:HangfireSchema");
         return new PostgreSqlStorageOptions
         {
             SchemaName = jobs.HangfireSchema,
@@ -26,8 +28,7 @@ public static class HangfireStorage
     /// <summary>Points Hangfire at the product's database (its connection string, without our schema on the search path).</summary>
     public static IGlobalConfiguration UseReconcilerStorage(this IGlobalConfiguration configuration, StorageOptions storage, JobsOptions jobs)
     {
-        ArgumentNullException.ThrowIfNull(storage);
-        var connection = new NpgsqlConnectionStringBuilder(storage.ConnectionString) { ApplicationName = "reconciler-hangfire" }.ConnectionString;
+        var connection = ConnectionString(storage);
         return configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -35,11 +36,29 @@ public static class HangfireStorage
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connection), Options(jobs));
     }
 
+    /// <summary>
+    /// Creates Hangfire's tables in <see cref="JobsOptions.HangfireSchema"/> or brings them up to date, as <c>serve</c>
+    /// does on start (<c>reconciler migrate --hangfire</c>): so a migration role can prepare them for an application
+    /// role granted only their rows. Hangfire creates the schema itself only when the role cannot see it.
+    /// </summary>
+    public static void PrepareSchema(StorageOptions storage, JobsOptions jobs)
+    {
+        var options = Options(jobs);
+        using var connection = new NpgsqlConnection(ConnectionString(storage));
+        connection.Open();
+        PostgreSqlObjectsInstaller.Install(connection, options.SchemaName);
+    }
+
     /// <summary>A storage for a process that only enqueues (the CLI's <c>run --enqueue</c>).</summary>
     public static PostgreSqlStorage Create(StorageOptions storage, JobsOptions jobs)
     {
-        ArgumentNullException.ThrowIfNull(storage);
-        var connection = new NpgsqlConnectionStringBuilder(storage.ConnectionString) { ApplicationName = "reconciler-hangfire" }.ConnectionString;
+        var connection = ConnectionString(storage);
         return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connection, Options(jobs)), Options(jobs));
+    }
+
+    private static string ConnectionString(StorageOptions storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return new NpgsqlConnectionStringBuilder(storage.ConnectionString) { ApplicationName = "reconciler-hangfire" }.ConnectionString;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Reconciler.Formats.Detection;
 using Reconciler.Jobs.Importing;
 using Reconciler.Jobs.Running;
+using Reconciler.Storage;
 using Reconciler.Storage.Runs;
 
 namespace Reconciler.Jobs.Scheduling;
@@ -18,6 +19,7 @@ public sealed class RunJob(ReconciliationRunner runner, RunStore runs, Reconcile
     [AutomaticRetry(Attempts = 0)]
     public async Task ExecuteAsync(long runId, PerformContext? context, CancellationToken cancellationToken)
     {
+        CrashPoints.Reach("job-fetched");
         var run = await runs.FindRunAsync(runId, cancellationToken);
         if (run is null)
         {

@@ -192,6 +192,7 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        CrashPoints.Reach("run-output-stored");
         // The run.completed event and any breaks.spike are written with the status change, or not at all.
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
@@ -212,6 +213,7 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
                 factor = _spikeRule.Factor, minimum = _spikeRule.Minimum, trailingRuns = _spikeRule.TrailingRuns,
             },
             transaction, cancellationToken: cancellationToken));
+        CrashPoints.Reach("run-completed-uncommitted");
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -17,25 +15,33 @@ namespace Reconciler.Host.Tests.Support;
 /// </summary>
 public sealed class ServeProcess : IAsyncDisposable
 {
+    private const string ListeningPrefix = "Now listening on: ";
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
     private bool _disposed;
 
-    private ServeProcess(Process process, Uri baseAddress)
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Uri? _baseAddress;
+
+    private ServeProcess(Process process)
     {
         _process = process;
-        BaseAddress = baseAddress;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>Where the process listens: the port Kestrel chose itself (port 0), as its log announced it.</summary>
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("serve is not listening yet");
 
     public HttpClient Http { get; }
 
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code once the process has ended (137 when SIGKILL ended it), else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     public string Output
     {
@@ -93,8 +99,6 @@ public sealed class ServeProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(environment);
-        var port = FreePort();
-        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = sandbox.Directory,
@@ -103,7 +107,9 @@ public sealed class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { CliProcess.CliDll, "serve", "--urls", baseAddress.ToString().TrimEnd('/') })
+        // Port 0: Kestrel binds a free port itself. A port picked here and bound later can be taken meanwhile (by a
+        // client socket, or by another serve started side by side), and /health would then reach the wrong server.
+        foreach (var arg in new[] { CliProcess.CliDll, "serve", "--urls", "http://127.0.0.1:0" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -120,7 +126,7 @@ public sealed class ServeProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("serve did not start");
-        var serve = new ServeProcess(process, baseAddress);
+        var serve = new ServeProcess(process);
         process.OutputDataReceived += (_, e) => serve.Append(e.Data);
         process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
         process.BeginOutputReadLine();
@@ -245,11 +251,34 @@ public sealed class ServeProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
+
+        var announced = line.IndexOf(ListeningPrefix, StringComparison.Ordinal);
+        if (announced >= 0 && Uri.TryCreate(line[(announced + ListeningPrefix.Length)..].Trim().TrimEnd('/') + "/", UriKind.Absolute, out var address))
+        {
+            _listening.TrySetResult(address);
+        }
     }
 
     private async Task WaitHealthyAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !_listening.Task.IsCompleted)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"serve exited with {_process.ExitCode} before it listened:\n{Output}");
+            }
+
+            await Task.WhenAny(_listening.Task, Task.Delay(200));
+        }
+
+        if (!_listening.Task.IsCompleted)
+        {
+            throw new TimeoutException($"serve did not listen within {timeout.TotalSeconds:0} s:\n{Output}");
+        }
+
+        _baseAddress = await _listening.Task;
+        Http.BaseAddress = _baseAddress;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -274,13 +303,6 @@ public sealed class ServeProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"serve did not answer /health within {timeout.TotalSeconds:0} s:\n{Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string NewKey() => "rk_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
