@@ -128,7 +128,7 @@ public sealed class ServeKillHarnessTests(GeneratedDay day, ITestOutputHelper ou
             state.Findings.Should().Equal(day.Uninterrupted.Findings);
             state.Requests.Should().Equal(day.Uninterrupted.Requests, "one compensation request per automatic finding, never a second");
             state.Mismatches.Should().Equal(day.Uninterrupted.Mismatches);
-            (await sandbox.Database.ScalarAsync<byte[]>("SELECT content FROM run_output WHERE run_id = @runId AND name = 'mismatches.csv'", new { runId }))
+            (await new Reconciler.Storage.Runs.RunStore(sandbox.Database.DataSource).ReadOutputAsync(runId, "mismatches.csv", CancellationToken.None))
                 .Should().Equal(await File.ReadAllBytesAsync(Path.Combine(outDir, "mismatches.csv")), "the stored output is the written one");
             (await sandbox.Database.ScalarAsync<long>(
                     "SELECT count(*) FROM event_outbox WHERE event_type = 'run.completed' AND (payload ->> 'runId')::bigint = @runId", new { runId }))
