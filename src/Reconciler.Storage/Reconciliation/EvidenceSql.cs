@@ -18,15 +18,21 @@ internal static class EvidenceSql
     /// second, small part is de-duplicated (a UNION hashed the million orders of the day again).
     /// </summary>
     public const string Scope =
-        """
+        $"""
         scope AS (
             SELECT o.order_no FROM platform_order o WHERE o.created_at >= @start AND o.created_at < @end
             UNION ALL
-            SELECT DISTINCT o.order_no FROM finding f JOIN platform_order o ON o.order_no = f.order_no
-            WHERE f.status = 'open' AND f.business_date < @date
-              AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
-              AND NOT (o.created_at >= @start AND o.created_at < @end)
+            {CarriedOver}
         )
+        """;
+
+    /// <summary>Orders of earlier dates with a finding still open: looked at again by every run.</summary>
+    private const string CarriedOver =
+        """
+        SELECT DISTINCT o.order_no FROM finding f JOIN platform_order o ON o.order_no = f.order_no
+        WHERE f.status = 'open' AND f.business_date < @date
+          AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
+          AND NOT (o.created_at >= @start AND o.created_at < @end)
         """;
 
     /// <summary>
@@ -34,14 +40,11 @@ internal static class EvidenceSql
     /// look could not call clean (the watch list), plus the orders with a finding still open from an earlier date.
     /// </summary>
     public const string WatchedScope =
-        """
+        $"""
         scope AS (
             SELECT w.order_no FROM evidence_watch w WHERE w.business_date = @date
             UNION ALL
-            SELECT DISTINCT o.order_no FROM finding f JOIN platform_order o ON o.order_no = f.order_no
-            WHERE f.status = 'open' AND f.business_date < @date
-              AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
-              AND NOT (o.created_at >= @start AND o.created_at < @end)
+            {CarriedOver}
         )
         """;
 
