@@ -136,6 +136,11 @@ public sealed class FindingWriter : IAsyncDisposable
                     currency = EXCLUDED.currency, compensation_action = EXCLUDED.compensation_action,
                     compensation_amount = EXCLUDED.compensation_amount, detail = EXCLUDED.detail,
                     status = 'open', last_run_id = @runId, resolved_run_id = NULL, updated_at = now()
+                -- A finding found again as it was is left alone: a rerun of a bad day finds 100k of them, and
+                -- rewriting each (a new row version and index entries) was most of the merge. run_finding records
+                -- that this run saw it; last_run_id and updated_at say when it last changed.
+                WHERE finding.status <> 'open'
+                   OR ({Prefixed("finding", Compared)}) IS DISTINCT FROM ({Prefixed("EXCLUDED", Compared)})
             )
             INSERT INTO run_finding (run_id, change, {StageColumns})
             SELECT @runId, CASE WHEN prior.status = 'open' THEN 'open' ELSE 'new' END, {Prefixed("s")}
@@ -283,8 +288,13 @@ public sealed class FindingWriter : IAsyncDisposable
         $"ON CONFLICT (run_id, finding_id) DO UPDATE SET change = {change}, " +
         string.Join(", ", StageColumns.Split(", ").Where(c => c != "finding_id").Select(c => $"{c} = EXCLUDED.{c}"));
 
-    private static string Prefixed(string alias) =>
-        string.Join(", ", StageColumns.Split(", ").Select(c => alias + "." + c));
+    /// <summary>The columns a finding found again may differ in (the rest are its identity).</summary>
+    private const string Compared =
+        "provider, provider_txn_id, vendor, expected_amount, charged_amount, delivered_quantity, ordered_quantity, currency, " +
+        "compensation_action, compensation_amount, detail";
+
+    private static string Prefixed(string alias, string columns = StageColumns) =>
+        string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
 
     private async Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         await _connection.ExecuteAsync(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));

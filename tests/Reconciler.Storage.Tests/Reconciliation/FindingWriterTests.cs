@@ -88,8 +88,33 @@ public sealed class FindingWriterTests : DatabaseTest
         changes.StillOpen.Should().Be(2);
         (await ChangesAsync(secondRun)).Should().BeEquivalentTo([(undelivered.FindingId, "open"), (wrong.FindingId, "open")]);
         (await Database.ScalarAsync<long>("SELECT count(*) FROM finding")).Should().Be(2);
+        // Found again as they were: last_run_id names the last run that changed a finding, run_finding every run that saw it.
         var runs = await Database.QueryAsync<(long FirstRunId, long LastRunId)>("SELECT DISTINCT first_run_id, last_run_id FROM finding");
-        runs.Should().Equal((firstRun, secondRun));
+        runs.Should().Equal((firstRun, firstRun));
+    }
+
+    [Fact]
+    public async Task CommitAsync_LeavesTheStoredRowAlone_WhenARunFindsTheFindingUnchanged()
+    {
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        var partial = Findings.PartiallyDelivered(Partial, 1296.00m);
+        await RunWithAsync(undelivered, partial);
+        const string Versions = "SELECT finding_id, xmin::text, last_run_id FROM finding ORDER BY finding_id";
+        var before = await Database.QueryAsync<(string FindingId, string Version, long LastRunId)>(Versions);
+
+        var (secondRun, changes) = await RunWithAsync(undelivered, Findings.PartiallyDelivered(Partial, 648.00m));
+
+        changes.StillOpen.Should().Be(2);
+        var after = (await Database.QueryAsync<(string FindingId, string Version, long LastRunId)>(Versions)).ToDictionary(r => r.FindingId);
+        var unchanged = before.Single(r => r.FindingId == undelivered.FindingId);
+        after[undelivered.FindingId].Should().Be(unchanged, "a finding found again as it was is not rewritten");
+        var altered = before.Single(r => r.FindingId == partial.FindingId);
+        after[partial.FindingId].Version.Should().NotBe(altered.Version);
+        after[partial.FindingId].LastRunId.Should().Be(secondRun);
+        (await Database.ScalarAsync<decimal>("SELECT compensation_amount FROM finding WHERE finding_id = @FindingId", new { partial.FindingId }))
+            .Should().Be(648.00m);
+        (await ChangesAsync(secondRun)).Should().BeEquivalentTo([(undelivered.FindingId, "open"), (partial.FindingId, "open")]);
     }
 
     [Fact]
