@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Reconciler.Core.Matching;
 using Reconciler.Core.Time;
 using Reconciler.Jobs.Importing;
@@ -51,6 +52,7 @@ public sealed class ReconciliationRunner(
         var startedAt = DateTimeOffset.UtcNow;
         var runId = await StartAsync(request, cancellationToken);
         var progress = new RunProgressReporter(runs, runId, TimeProvider.System);
+        Task<IncidentGrouping>? grouping = null;
         try
         {
             var window = new ReconciliationWindow(
@@ -125,17 +127,28 @@ public sealed class ReconciliationRunner(
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
             CrashPoints.Reach("missing-settlements");
             var tally = new EvidenceTally();
-            var changes = await MatchAsync(runId, window, missing, tally, progress, timings, cancellationToken);
+            // The report's settlement totals depend only on the imported lines: they are counted while PostgreSQL
+            // merges the findings on another connection (a core the merge leaves idle), or read back from the cache.
+            // So is the incidents' pass over the date's delivery attempts.
+            Task<IReadOnlyList<Storage.Reporting.SettlementTotalsRow>>? settlements = null;
+            var changes = await MatchAsync(runId, window, missing, tally, progress, timings, () =>
+            {
+                settlements = reportBuilder.SettlementTotalsAsync(window, cancellationToken);
+                grouping = incidents.PrepareAsync(runId, window, options.Matching.HoldLimit, missing, options.Incidents, cancellationToken);
+            }, cancellationToken);
             CrashPoints.Reach("findings-committed");
             logger.LogInformation(
                 "Run {RunId} for {Date}: {New} new, {Open} still open, {Resolved} resolved findings; {Created} compensation requests created, {Withdrawn} withdrawn",
                 runId, request.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), changes.New, changes.StillOpen, changes.Resolved, changes.RequestsCreated, changes.RequestsWithdrawn);
 
             await progress.PhaseAsync("grouping incidents", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
-            var grouped = await incidents.ComputeAsync(runId, window, options.Matching.HoldLimit, missing, options.Incidents, cancellationToken);
-            await progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken);
             phaseStart = Stopwatch.GetTimestamp();
-            var report = await reportBuilder.BuildAsync(runId, request, window, startedAt, missing, grouped, cancellationToken, tally);
+            // Incidents are grouped on one connection while the report reads the run's findings and files on others.
+            await using var incidentGrouping = await grouping!;
+            var grouped = incidentGrouping.CompleteAsync(cancellationToken);
+            var report = await reportBuilder.BuildAsync(
+                runId, request, window, startedAt, missing, grouped, cancellationToken, tally, settlements,
+                () => progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken));
             CrashPoints.Reach("report-built");
             var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);
@@ -148,8 +161,27 @@ public sealed class ReconciliationRunner(
         {
             // A queued run's job decides between failed and queued for a retry; the CLI's own run fails here.
             var reason = Describe(e, progress.Phase);
+            await AbandonAsync(grouping);
             _ = request.RunId is null ? await runs.TryFailRunAsync(runId, reason) : await runs.TryRecordErrorAsync(runId, reason);
             throw;
+        }
+    }
+
+    /// <summary>Closes the incidents' connection of a run that failed before grouping them (its transaction rolls back).</summary>
+    private static async Task AbandonAsync(Task<IncidentGrouping>? grouping)
+    {
+        if (grouping is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await (await grouping).DisposeAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException)
+        {
+            // The run's own error is the one to report; this one is only its echo on the second connection.
         }
     }
 
@@ -231,7 +263,7 @@ public sealed class ReconciliationRunner(
 
     private async Task<FindingChanges> MatchAsync(
         long runId, ReconciliationWindow window, IReadOnlyList<StoredMissing> missing, EvidenceTally tally,
-        RunProgressReporter progress, RunPhaseTimings timings, CancellationToken cancellationToken)
+        RunProgressReporter progress, RunPhaseTimings timings, Action beforeCommit, CancellationToken cancellationToken)
     {
         var evaluated = 0L;
         var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
@@ -284,6 +316,7 @@ public sealed class ReconciliationRunner(
         }
 
         await progress.PhaseAsync("writing findings", evaluated, cancellationToken);
+        beforeCommit();
         var changes = await writer.CommitAsync(cancellationToken);
         timings.AddSince("findings", mark, writer.Count);
         return changes;

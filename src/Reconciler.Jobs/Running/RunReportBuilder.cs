@@ -21,14 +21,18 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
             ? text
             : Reconciler.Formats.Limits.InputLimits.Truncate(text, options.Limits.ReportCellChars) + " (reconciler quarantine list --full)";
 
+    /// <summary>The date's settlement totals (cached with the files they were counted from; see <see cref="ReportStore.SettlementTotalsAsync"/>).</summary>
+    public Task<IReadOnlyList<SettlementTotalsRow>> SettlementTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>
+        store.SettlementTotalsAsync(window, cancellationToken);
+
     public async Task<RunReport> BuildAsync(
         long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
-        IReadOnlyList<StoredMissing> missing, IReadOnlyList<Incident> incidents, CancellationToken cancellationToken,
-        EvidenceTally? tally = null)
+        IReadOnlyList<StoredMissing> missing, Task<IReadOnlyList<Incident>> incidentsTask, CancellationToken cancellationToken,
+        EvidenceTally? tally = null, Task<IReadOnlyList<SettlementTotalsRow>>? settlementTotals = null, Func<Task>? incidentsGrouped = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(missing);
-        ArgumentNullException.ThrowIfNull(incidents);
+        ArgumentNullException.ThrowIfNull(incidentsTask);
         var zone = BusinessCalendar.FindZone(options.TimeZone);
         // Each query has its own connection: on a day of a million orders the settlement totals take seconds, and
         // PostgreSQL runs the queries side by side. The order and vendor totals were counted by the evidence merge of
@@ -36,11 +40,17 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         var counted = tally is { Complete: true };
         var filesTask = store.RunFilesAsync(runId, cancellationToken);
         var ordersTask = counted ? Task.FromResult(tally!.Orders) : store.OrderTotalsAsync(window, cancellationToken);
-        var settlementsTask = store.SettlementTotalsAsync(window, cancellationToken);
+        var settlementsTask = settlementTotals ?? store.SettlementTotalsAsync(window, cancellationToken);
         var vendorsTask = counted ? Task.FromResult(tally!.Vendors) : store.VendorTotalsAsync(window, cancellationToken);
         var findingsTask = store.RunFindingsAsync(runId, cancellationToken);
         var quarantineTask = store.RunQuarantineAsync(runId, QuarantineShown, cancellationToken);
         var previousTask = runs.PreviousRunAsync(runId, request.Date, cancellationToken);
+        var incidents = await incidentsTask;
+        if (incidentsGrouped is not null)
+        {
+            await incidentsGrouped();
+        }
+
         await Task.WhenAll(filesTask, ordersTask, settlementsTask, vendorsTask, findingsTask, quarantineTask, previousTask);
         var files = await filesTask;
         var orders = await ordersTask;

@@ -30,7 +30,7 @@ internal static class IncidentSql
     /// and at least @minFailedShare of the attempts the vendor made in the minutes from its first to its last failure.
     /// The day's attempts are read once and only counted per minute; only the failures are sorted.
     /// </summary>
-    public const string VendorDown =
+    public const string Attempts =
         """
         CREATE TEMP TABLE incident_minute (vendor text NOT NULL, minute timestamptz NOT NULL, attempts bigint NOT NULL) ON COMMIT DROP;
         CREATE TEMP TABLE incident_failure (vendor text NOT NULL, at timestamptz NOT NULL, order_no text NOT NULL) ON COMMIT DROP;
@@ -46,7 +46,14 @@ internal static class IncidentSql
         )
         INSERT INTO incident_minute (vendor, minute, attempts)
         SELECT vendor, date_trunc('minute', at), count(*) FROM attempt GROUP BY 1, 2;
+        """;
 
+    /// <summary>
+    /// The rest of vendor_down, from the attempts <see cref="Attempts"/> staged (which reads the evidence only, so it
+    /// can run before the run's findings are committed).
+    /// </summary>
+    public const string VendorDown =
+        """
         WITH typical AS (
             SELECT vendor, extract(epoch FROM max(minute) - min(minute) + interval '1 minute') / greatest(sum(attempts), 1) AS mean_gap
             FROM incident_minute GROUP BY vendor HAVING sum(attempts) > 1
@@ -101,30 +108,35 @@ internal static class IncidentSql
     /// </summary>
     public const string OtherCauses =
         $"""
+        -- The run's current findings of the date with their orders, once (each by index: bounded by the findings, not
+        -- by the orders of every date), analysed so that the branches below plan on their real number.
+        CREATE TEMP TABLE incident_current ON COMMIT DROP AS
+        SELECT rf.finding_id, rf.order_no, rf.provider, rf.kind, rf.charged_amount, o.created_at, o.paid_at, o.status, o.pay_channel
+        FROM {Current};
+        ANALYZE incident_current;
+
         CREATE TEMP TABLE incident_hit ON COMMIT DROP AS
-        SELECT 'callback_failure' AS kind, NULL::text AS vendor, rf.provider, rf.finding_id, rf.order_no, o.created_at AS at, 2 AS rank
-        FROM {Current}
-          AND rf.charged_amount > 0 AND rf.provider IS NOT NULL AND o.status = 'failed'
-          AND NOT EXISTS (SELECT 1 FROM delivery_event d WHERE d.order_no = rf.order_no)
+        SELECT 'callback_failure' AS kind, NULL::text AS vendor, c.provider, c.finding_id, c.order_no, c.created_at AS at, 2 AS rank
+        FROM incident_current c
+        WHERE c.charged_amount > 0 AND c.provider IS NOT NULL AND c.status = 'failed'
+          AND NOT EXISTS (SELECT 1 FROM delivery_event d WHERE d.order_no = c.order_no)
         UNION ALL
-        SELECT 'risk_hold', h.vendor, NULL, rf.finding_id, rf.order_no, coalesce(o.paid_at, o.created_at), 3
-        FROM run_finding rf
-        JOIN platform_order o ON o.order_no = rf.order_no
+        SELECT 'risk_hold', h.vendor, NULL, c.finding_id, c.order_no, coalesce(c.paid_at, c.created_at), 3
+        FROM incident_current c
         JOIN LATERAL (
             -- A vendor order is in flight while every event of it says processing.
-            SELECT d.vendor FROM delivery_event d WHERE d.order_no = rf.order_no
+            SELECT d.vendor FROM delivery_event d WHERE d.order_no = c.order_no
             GROUP BY d.vendor, d.vendor_order_id HAVING bool_and(d.status = 'processing')
             ORDER BY d.vendor LIMIT 1
         ) h ON true
-        WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date
-          AND @asOf - coalesce(o.paid_at, o.created_at) >= @holdLimit
+        WHERE @asOf - coalesce(c.paid_at, c.created_at) >= @holdLimit
+          -- Only orders with a row still in flight can have a vendor order in flight (delivery_event_in_flight).
+          AND c.order_no IN (SELECT p.order_no FROM delivery_event p WHERE p.status = 'processing')
         UNION ALL
-        SELECT 'settlement_missing', NULL, m.provider, rf.finding_id, rf.order_no, o.created_at, 4
-        FROM run_finding rf
-        JOIN platform_order o ON o.order_no = rf.order_no
-        JOIN unnest(@missingProviders::text[]) AS m(provider) ON m.provider = o.pay_channel
-        WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date
-          AND rf.kind IN ('pending', 'delivered_not_charged');
+        SELECT 'settlement_missing', NULL, m.provider, c.finding_id, c.order_no, c.created_at, 4
+        FROM incident_current c
+        JOIN unnest(@missingProviders::text[]) AS m(provider) ON m.provider = c.pay_channel
+        WHERE c.kind IN ('pending', 'delivered_not_charged');
 
         INSERT INTO incident_group (grp_key, kind, vendor, provider, from_at, to_at, detail, rank)
         SELECT kind || ':' || coalesce(vendor, provider), kind, vendor, provider, min(at), max(at),

@@ -14,7 +14,7 @@ namespace Reconciler.Storage.Incidents;
 /// </summary>
 public sealed class IncidentStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns =
+    internal const string Columns =
         """
         run_id AS RunId, incident_no AS IncidentNo, business_date::timestamp AS BusinessDate, kind AS Kind, vendor AS Vendor,
         provider AS Provider, from_at AS FromAt, to_at AS ToAt, findings AS Findings, amount AS Amount, currency AS Currency,
@@ -26,6 +26,20 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
     /// not announce it twice: the event's dedupe key is the date, kind, vendor or provider, and its place among them.
     /// </summary>
     public async Task<IReadOnlyList<Incident>> ComputeAsync(
+        long runId, ReconciliationWindow window, TimeSpan holdLimit, IReadOnlyList<MissingSettlement> missing, IncidentRule rule,
+        CancellationToken cancellationToken)
+    {
+        await using var grouping = await PrepareAsync(runId, window, holdLimit, missing, rule, cancellationToken);
+        return await grouping.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts grouping the run's incidents: reads the date's delivery attempts (evidence only, seconds on a day of a
+    /// million orders) so that it can run beside the finding merge. <see cref="IncidentGrouping.CompleteAsync"/>, called
+    /// once the run's findings are committed, groups them (its statements see them: the transaction reads committed rows
+    /// statement by statement).
+    /// </summary>
+    public async Task<IncidentGrouping> PrepareAsync(
         long runId, ReconciliationWindow window, TimeSpan holdLimit, IReadOnlyList<MissingSettlement> missing, IncidentRule rule,
         CancellationToken cancellationToken)
     {
@@ -47,29 +61,23 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             minGapSeconds = rule.MinGap.TotalSeconds,
             minFailedShare = rule.MinFailedShare,
         };
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var sql in new[] { IncidentSql.Stage, IncidentSql.VendorDown, IncidentSql.OtherCauses, IncidentSql.Store })
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        }
-
-        var incidents = (await connection.QueryAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM incident WHERE run_id = @runId ORDER BY incident_no", new { runId }, transaction,
-            cancellationToken: cancellationToken))).Select(r => r.ToIncident()).ToList();
-        foreach (var group in incidents.GroupBy(i => (i.Kind, Subject: i.Vendor ?? i.Provider)))
-        {
-            var ordinal = 0;
-            foreach (var incident in group)
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+            var grouping = new IncidentGrouping(connection, transaction, parameters, runId, window.Date);
+            foreach (var sql in new[] { IncidentSql.Stage, IncidentSql.Attempts })
             {
-                var key = string.Create(CultureInfo.InvariantCulture,
-                    $"{EventTypes.IncidentOpened}:{window.Date:yyyy-MM-dd}:{incident.Kind}:{group.Key.Subject}:{++ordinal}");
-                await EventOutboxStore.AppendAsync(connection, transaction, EventTypes.IncidentOpened, Payload(incident), key, cancellationToken);
+                await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
             }
-        }
 
-        await transaction.CommitAsync(cancellationToken);
-        return incidents;
+            return grouping;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<IReadOnlyList<Incident>> ListByRunAsync(long runId, CancellationToken cancellationToken)
@@ -108,7 +116,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
 
     private static readonly JsonSerializerOptions AmountsOptions = new(JsonSerializerDefaults.Web);
 
-    private static string Payload(Incident incident) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    internal static string Payload(Incident incident) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["runId"] = incident.RunId,
         ["date"] = incident.BusinessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -124,7 +132,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         ["detail"] = incident.Detail,
     });
 
-    private sealed record Row(
+    internal sealed record Row(
         long RunId, int IncidentNo, DateTime BusinessDate, string Kind, string? Vendor, string? Provider, DateTime FromAt, DateTime ToAt,
         int Findings, decimal Amount, string? Currency, string AmountsJson, string Detail)
     {

@@ -1,3 +1,6 @@
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Reconciler.Core.Matching;
@@ -28,9 +31,38 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
             GROUP BY pay_channel, currency ORDER BY pay_channel, currency
             """, Window(window), cancellationToken);
 
-    /// <summary>Distinct settlement lines that happened on the date, per provider and currency.</summary>
-    public async Task<IReadOnlyList<SettlementTotalsRow>> SettlementTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>
-        await QueryAsync<SettlementTotalsRow>(
+    /// <summary>
+    /// Distinct settlement lines that happened on the date, per provider and currency. Counting them sorts the day's
+    /// lines; the figures are kept with a stamp of the imported files they were counted from and the date's bounds
+    /// (<c>settlement_totals_cache</c>), and a later run of the date that finds no new file reads them back. The stamp
+    /// and the lines are read in one snapshot, so a file imported meanwhile cannot hide behind an old stamp.
+    /// </summary>
+    public async Task<IReadOnlyList<SettlementTotalsRow>> SettlementTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var parameters = new
+        {
+            date = window.Date,
+            start = window.DayStart.ToUniversalTime(),
+            end = window.DayEnd.ToUniversalTime(),
+            bounds = string.Create(CultureInfo.InvariantCulture, $"{window.DayStart.ToUniversalTime():O}/{window.DayEnd.ToUniversalTime():O}"),
+        };
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var inputs = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            EvidenceSql.InputsStamp, transaction: transaction, cancellationToken: cancellationToken)) ?? string.Empty;
+        var cached = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT totals::text FROM settlement_totals_cache WHERE business_date = @date AND inputs = @inputs AND bounds = @bounds",
+            new { parameters.date, inputs, parameters.bounds }, transaction, cancellationToken: cancellationToken));
+        if (cached is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return JsonSerializer.Deserialize<List<SettlementTotalsRow>>(cached)
+                ?? throw new InvalidOperationException($"settlement_totals_cache holds no totals for {window.Date:yyyy-MM-dd}");
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(EvidenceSql.AggregateMemory, transaction: transaction, cancellationToken: cancellationToken));
+        var rows = (await connection.QueryAsync<SettlementTotalsRow>(new CommandDefinition(
             """
             WITH line AS (
                 -- Copies of one provider line in two files are identical: one of each counts.
@@ -49,7 +81,18 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
                    coalesce(sum(fee) FILTER (WHERE entry_type <> 'fee'), 0)
                      + coalesce(sum(gross) FILTER (WHERE entry_type = 'fee'), 0) AS Fees
             FROM line GROUP BY provider, currency ORDER BY provider, currency
-            """, Window(window), cancellationToken, dayAggregate: true);
+            """, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO settlement_totals_cache (business_date, inputs, bounds, totals) VALUES (@date, @inputs, @bounds, @totals::jsonb)
+            ON CONFLICT (business_date) DO UPDATE
+                SET inputs = EXCLUDED.inputs, bounds = EXCLUDED.bounds, totals = EXCLUDED.totals, counted_at = now()
+            """,
+            new { parameters.date, inputs, parameters.bounds, totals = JsonSerializer.Serialize(rows) }, transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
 
     /// <summary>Delivery events of the orders created on the date, per vendor (each distinct event once).</summary>
     public async Task<IReadOnlyList<VendorTotalsRow>> VendorTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>

@@ -101,6 +101,32 @@ public sealed class ReportStoreTests : DatabaseTest
     }
 
     [Fact]
+    public async Task SettlementTotalsAsync_ReadsTheStoredFiguresBack_UntilAFileIsImportedOrTheBoundsMove()
+    {
+        var runId = await CreateRunAsync();
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
+        [
+            Line("wechat", SettlementEntryType.Payment, "4200002345202611181234567890", "4200002345202611181234567890", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 30), fee: 3.89m),
+        ]);
+        (await Reports.SettlementTotalsAsync(WindowFor(Day), Ct)).Should().Equal(new SettlementTotalsRow("wechat", "CNY", 1, 648.00m, 0, 0m, 0, 0m, 3.89m));
+
+        // Nothing new imported: the figures are read back, not counted again (altered here to tell the two apart).
+        await Database.ExecuteAsync("UPDATE settlement_totals_cache SET totals = jsonb_set(totals, '{0,Payments}', '7')");
+        (await Reports.SettlementTotalsAsync(WindowFor(Day), Ct)).Single().Payments.Should().Be(7);
+
+        // The same date with other bounds (another time zone's day) is counted again.
+        var shifted = WindowFor(Day) with { DayStart = WindowFor(Day).DayStart.AddHours(-1) };
+        (await Reports.SettlementTotalsAsync(shifted, Ct)).Single().Payments.Should().Be(1);
+
+        await Database.ExecuteAsync("UPDATE settlement_totals_cache SET totals = jsonb_set(totals, '{0,Payments}', '7')");
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118 (2).csv", "wechat",
+        [
+            Line("wechat", SettlementEntryType.Payment, "4200002345202611181234567891", "4200002345202611181234567891", "KM202611180000014", 30.00m, Beijing(11, 18, 9, 31), fee: 0.18m),
+        ]);
+        (await Reports.SettlementTotalsAsync(WindowFor(Day), Ct)).Should().Equal(new SettlementTotalsRow("wechat", "CNY", 2, 678.00m, 0, 0m, 0, 0m, 4.07m));
+    }
+
+    [Fact]
     public async Task VendorTotalsAsync_SumsEachDistinctEventOfTheDaysOrders_WhenEventsRepeatAcrossFiles()
     {
         var runId = await CreateRunAsync();

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using Reconciler.Storage.Events;
+
+namespace Reconciler.Storage.Incidents;
+
+/// <summary>A run's incidents being grouped: the date's attempts are staged; the findings are grouped on completion.</summary>
+public sealed class IncidentGrouping : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly object _parameters;
+    private readonly long _runId;
+    private readonly DateOnly _date;
+
+    internal IncidentGrouping(NpgsqlConnection connection, NpgsqlTransaction transaction, object parameters, long runId, DateOnly date)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _parameters = parameters;
+        _runId = runId;
+        _date = date;
+    }
+
+    public async Task<IReadOnlyList<Incident>> CompleteAsync(CancellationToken cancellationToken)
+    {
+        foreach (var sql in new[] { IncidentSql.VendorDown, IncidentSql.OtherCauses, IncidentSql.Store })
+        {
+            await _connection.ExecuteAsync(new CommandDefinition(sql, _parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
+
+        var incidents = (await _connection.QueryAsync<IncidentStore.Row>(new CommandDefinition(
+            $"SELECT {IncidentStore.Columns} FROM incident WHERE run_id = @runId ORDER BY incident_no", new { runId = _runId }, _transaction,
+            cancellationToken: cancellationToken))).Select(r => r.ToIncident()).ToList();
+        foreach (var group in incidents.GroupBy(i => (i.Kind, Subject: i.Vendor ?? i.Provider)))
+        {
+            var ordinal = 0;
+            foreach (var incident in group)
+            {
+                var key = string.Create(CultureInfo.InvariantCulture,
+                    $"{EventTypes.IncidentOpened}:{_date:yyyy-MM-dd}:{incident.Kind}:{group.Key.Subject}:{++ordinal}");
+                await EventOutboxStore.AppendAsync(_connection, _transaction, EventTypes.IncidentOpened, IncidentStore.Payload(incident), key, cancellationToken);
+            }
+        }
+
+        await _transaction.CommitAsync(cancellationToken);
+        return incidents;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
