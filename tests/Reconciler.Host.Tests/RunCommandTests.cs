@@ -32,7 +32,35 @@ public sealed class RunCommandTests
             .Should().BeEquivalentTo(Day.ExpectedFiles.Select(f => ((string?)f["file"], (string?)f["status"])));
         result.Stdout.Should().Contain("16 findings (16 new, 0 still open, 0 resolved)");
         result.Stderr.Should().BeEmpty();
+        result.Stdout.Should().NotContain("rows/s", "stdout is a pipe here: no live progress").And.NotContain("\u001b[");
     }
+
+    [Fact]
+    public async Task Run_ShowsEveryPhaseWithRowsPerSecondThenTheSummary_WhenStdoutIsATerminal()
+    {
+        await using var sandbox = await CliSandbox.CreateAsync();
+        var outDir = sandbox.PathOf("out");
+        // util-linux script(1) gives the CLI a pseudo-terminal for stdin, stdout and stderr and copies what it draws.
+        var command = string.Join(' ', new[] { "dotnet", CliProcess.CliDll }.Concat(Day.RunArgs(outDir)).Select(ShellQuote));
+        var environment = new Dictionary<string, string?>(sandbox.Environment, StringComparer.Ordinal) { ["TERM"] = "xterm-256color" };
+
+        var result = await CliProcess.RunAsync("script", ["-qfec", command, "/dev/null"], environment, sandbox.Directory, CliProcess.DefaultTimeout);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        var screen = result.Stdout;
+        screen.Should().Contain("\u001b[", "the progress is drawn live on a terminal");
+        var phases = new[] { "importing", "analysing", "matching", "writing findings", "grouping incidents", "reporting" };
+        // A finished phase's line is written once, in green, above the live line; the live line shows whichever phase
+        // is running at a refresh, so on a small day it may skip one: the finished lines carry the order.
+        var at = phases.Select(phase => screen.IndexOf("\u001b[38;5;2m" + phase, StringComparison.Ordinal)).ToList();
+        var shown = screen.Replace("\u001b", "<ESC>", StringComparison.Ordinal);
+        at.Should().NotContain(-1, shown).And.BeInAscendingOrder("finished phases are written in the order the run goes through them: {0}", shown);
+        screen.Should().MatchRegex(@"importing\s+(\u001b\[[0-9;]*m)*\s*[0-9,]+ rows\s+[0-9,]+ rows/s", "the import shows its rows and their rate");
+        screen.IndexOf("16 findings (16 new, 0 still open, 0 resolved)", StringComparison.Ordinal).Should().BeGreaterThan(at[^1]);
+        Day.AssertMismatches(outDir, status: "new");
+    }
+
+    private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     [Fact]
     public async Task Run_FindsExactlyTheExpectedBreaks_WhenTheInboxHoldsEveryFormatAtOnce()

@@ -28,6 +28,8 @@ internal static class RunCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var console = CliConsole.Create();
+            var display = parse.GetValue(enqueue) ? null : RunProgressDisplay.Create(console, parse.GetValue(verbose));
             var configuration = AppServices.LoadConfiguration(parse.GetValue(config));
             await using var services = AppServices.Build(configuration, parse.GetValue(verbose));
             return await CliErrors.GuardAsync(async () =>
@@ -58,18 +60,19 @@ internal static class RunCommand
                     throw new UsageException("--wait goes with --enqueue");
                 }
 
-                var result = await runner.RunAsync(request, cancellationToken);
-                Print(result);
+                var result = display is null
+                    ? await runner.RunAsync(request, cancellationToken)
+                    : await display.RunAsync(observer => runner.RunAsync(request, cancellationToken, observer), cancellationToken);
+                Print(result, console);
                 return ExitCodes.Ok;
             }, () => AppServices.DescribeDatabase(services));
         });
         return command;
     }
 
-    private static void Print(RunResult result)
+    private static void Print(RunResult result, IAnsiConsole console)
     {
         var report = result.Report;
-        var console = CliConsole.Create();
         console.MarkupLine(CultureInfo.InvariantCulture, "[bold]Run {0}[/] for {1:yyyy-MM-dd}, as of {2:yyyy-MM-dd HH:mm:ss} UTC", result.RunId, report.BusinessDate, report.AsOf.UtcDateTime);
 
         var files = new Table().AddColumns("File", "Format", "Status", "Rows", "Quarantined", "Detail");

@@ -21,6 +21,9 @@ namespace Reconciler.Jobs.Importing;
 public sealed class InboxImporter(
     NpgsqlDataSource dataSource, FormatDetector detector, FormatOptions formatOptions, InputLimits limits, ILogger<InboxImporter> logger)
 {
+    /// <summary>How often an import tells its caller how many rows it has read: the runner's matching reports as often.</summary>
+    public const int RowsReadInterval = 16_384;
+
     /// <summary>Scans and recognises; throws <see cref="InboxException"/> or <see cref="UnrecognisedFormatException"/>.</summary>
     public InboxPlan Plan(string inbox, string? forcedFormat)
     {
@@ -71,16 +74,19 @@ public sealed class InboxImporter(
     /// <paramref name="ordersStraightIn"/> (the run's date has no orders yet) copies an orders file straight into
     /// platform_order; if the file turns out to hold a stored order (or one order twice) it is imported again the
     /// ordinary way, staged and merged, so the flag changes the speed, never the outcome.
+    /// <paramref name="rowsRead"/>, when given, hears the rows read so far (quarantined lines included) every
+    /// <see cref="RowsReadInterval"/> rows, on the importing thread; an attempt made again counts from 0 again.
     /// </summary>
     public async Task<ImportedEntry> ImportAsync(
-        PlannedEntry planned, long? runId, CancellationToken cancellationToken, RunPhaseTimings? timings = null, bool ordersStraightIn = false)
+        PlannedEntry planned, long? runId, CancellationToken cancellationToken, RunPhaseTimings? timings = null, bool ordersStraightIn = false,
+        Action<long>? rowsRead = null)
     {
         ArgumentNullException.ThrowIfNull(planned);
         if (ordersStraightIn && planned.Entry.Reader.Kind == Core.Evidence.EvidenceKind.Orders)
         {
             try
             {
-                return await ImportOnceAsync(planned, runId, true, timings, cancellationToken);
+                return await ImportOnceAsync(planned, runId, true, timings, rowsRead, cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -88,11 +94,11 @@ public sealed class InboxImporter(
             }
         }
 
-        return await ImportOnceAsync(planned, runId, false, timings, cancellationToken);
+        return await ImportOnceAsync(planned, runId, false, timings, rowsRead, cancellationToken);
     }
 
     private async Task<ImportedEntry> ImportOnceAsync(
-        PlannedEntry planned, long? runId, bool ordersStraightIn, RunPhaseTimings? timings, CancellationToken cancellationToken)
+        PlannedEntry planned, long? runId, bool ordersStraightIn, RunPhaseTimings? timings, Action<long>? rowsRead, CancellationToken cancellationToken)
     {
         var entry = planned.Entry;
         var identity = new FileIdentity(planned.Sha256, entry.EntryName, entry.SourceName, entry.Reader.Format, entry.Reader.Kind);
@@ -113,7 +119,7 @@ public sealed class InboxImporter(
                 long parseTicks;
                 await using (var stream = entry.Open())
                 {
-                    parseTicks = Load(import, GuardedRead.Read(entry.Reader, stream, context), entry.SourceName, limits, cancellationToken);
+                    parseTicks = Load(import, GuardedRead.Read(entry.Reader, stream, context), entry.SourceName, limits, rowsRead, cancellationToken);
                 }
 
                 outcome = await import.CommitAsync(Facts(context), cancellationToken);
@@ -145,7 +151,8 @@ public sealed class InboxImporter(
     }
 
     // Returns the Stopwatch ticks spent in the reader (parsing), as opposed to handing rows to the COPY.
-    private static long Load(EvidenceImport import, IEnumerable<ParsedRow> rows, string sourceName, InputLimits limits, CancellationToken cancellationToken)
+    private static long Load(
+        EvidenceImport import, IEnumerable<ParsedRow> rows, string sourceName, InputLimits limits, Action<long>? rowsRead, CancellationToken cancellationToken)
     {
         var count = 0;
         var quarantinedChars = 0L;
@@ -196,6 +203,11 @@ public sealed class InboxImporter(
                 if (count % 4_096 == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (count % RowsReadInterval == 0)
+                {
+                    rowsRead?.Invoke(count);
                 }
             }
         }

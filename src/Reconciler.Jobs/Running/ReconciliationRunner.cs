@@ -33,7 +33,11 @@ public sealed class ReconciliationRunner(
     public BusinessCalendar Calendar => _calendar;
 
     /// <summary>Runs the date; throws with a one-line reason when the run cannot complete (the run is then marked failed).</summary>
-    public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <param name="observer">
+    /// Hears every phase change and rows update as it happens (the run row only once a second), import rows also while a
+    /// file is being read; called from the run's own threads, several at once while files import, so it must be quick.
+    /// </param>
+    public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken, IProgress<RunProgressSnapshot>? observer = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var timings = new RunPhaseTimings();
@@ -51,7 +55,7 @@ public sealed class ReconciliationRunner(
         await runs.FailAbandonedRunsAsync(request.Date, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var runId = await StartAsync(request, cancellationToken);
-        var progress = new RunProgressReporter(runs, runId, TimeProvider.System);
+        var progress = new RunProgressReporter(runs, runId, TimeProvider.System, observer);
         Task<IncidentGrouping>? grouping = null;
         try
         {
@@ -60,6 +64,8 @@ public sealed class ReconciliationRunner(
             CrashPoints.Reach("run-created");
             var seq = 0;
             var rowsImported = 0L;
+            // Rows read so far from the files being imported, not yet counted in rowsImported.
+            var rowsReading = 0L;
             await progress.PhaseAsync("importing", 0, cancellationToken);
             if (platformOrders.Enabled)
             {
@@ -89,8 +95,16 @@ public sealed class ReconciliationRunner(
                     foreach (var index in lane)
                     {
                         CrashPoints.Reach("before-import");
-                        var imported = await importer.ImportAsync(planned[index], runId, laneCancellation, timings, ordersStraightIn);
-                        var done = Interlocked.Add(ref rowsImported, imported.Outcome.RowsImported);
+                        // Only this lane's thread calls back, while the file is read; a second attempt counts from 0 again.
+                        var read = 0L;
+                        var imported = await importer.ImportAsync(planned[index], runId, laneCancellation, timings, ordersStraightIn, rows =>
+                        {
+                            var reading = Interlocked.Add(ref rowsReading, rows - read);
+                            read = rows;
+                            progress.Observe(Interlocked.Read(ref rowsImported) + reading);
+                        });
+                        // The rows read turn into the rows imported (fewer when lines were quarantined or the file rejected).
+                        var done = Interlocked.Add(ref rowsImported, imported.Outcome.RowsImported) + Interlocked.Add(ref rowsReading, -read);
                         var outcome = imported.Outcome;
                         if (outcome is { Status: FileImportOutcome.Duplicate, FileId: { } earlier } &&
                             await runs.AdoptScannedFileAsync(runId, earlier, laneCancellation) is { } adopted)
@@ -294,6 +308,9 @@ public sealed class ReconciliationRunner(
                 CrashPoints.Reach("evidence");
             }
         }
+
+        // The run row gets the final count with the next phase; an observer's matching line ends on it.
+        progress.Observe(evaluated);
 
         mark = timings.AddSince("evidence", mark);
         if (watch.WatchedSince is { } since)
