@@ -285,12 +285,16 @@ public sealed class ReconciliationRunner(
         var watch = new EvidenceWatch(runId, _rules.CannotBreak, string.Create(CultureInfo.InvariantCulture,
             $"{window.DayStart.ToUniversalTime():O}/{window.DayEnd.ToUniversalTime():O}/{options.Matching.AmountTolerance}"));
         await using var writer = await reconciliation.BeginFindingsAsync(runId, window, cancellationToken);
+        // The orphan payments (a few thousand) are read on their own connection while the evidence merge runs: from its
+        // first order on, once the merge's own staging (which it waits for) is done.
+        Task<List<PaymentEvidence>>? orphans = null;
         // Evidence streams from PostgreSQL while the rules run on each row: the time waiting for the next row is
         // the evidence query's, the rest is the rules' (and the findings' COPY).
         var mark = Stopwatch.GetTimestamp();
         await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken, tally, watch))
         {
             mark = timings.AddSince("evidence", mark, 1);
+            orphans ??= ReadOrphansAsync(window, cancellationToken);
             var businessDate = _calendar.DateOf(order.CreatedAt);
             foreach (var finding in _rules.Evaluate(order, window))
             {
@@ -320,7 +324,7 @@ public sealed class ReconciliationRunner(
                 runId, window.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), since, watch.Watched, watch.Orders);
         }
 
-        await foreach (var payment in reconciliation.ReadOrphanPaymentsAsync(window, cancellationToken))
+        foreach (var payment in await (orphans ?? ReadOrphansAsync(window, cancellationToken)))
         {
             writer.Add(MatchingRules.EvaluateOrphan(payment), _calendar.DateOf(payment.OccurredAt));
         }
@@ -337,6 +341,19 @@ public sealed class ReconciliationRunner(
         var changes = await writer.CommitAsync(cancellationToken);
         timings.AddSince("findings", mark, writer.Count);
         return changes;
+    }
+
+    private async Task<List<PaymentEvidence>> ReadOrphansAsync(ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        // Off the caller's thread at once: the caller goes on to start the evidence merge.
+        await Task.Yield();
+        var payments = new List<PaymentEvidence>();
+        await foreach (var payment in reconciliation.ReadOrphanPaymentsAsync(window, cancellationToken))
+        {
+            payments.Add(payment);
+        }
+
+        return payments;
     }
 
     private static Finding CompensatedButResolved(CompensatedBreak compensated)

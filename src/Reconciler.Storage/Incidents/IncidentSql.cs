@@ -32,9 +32,6 @@ internal static class IncidentSql
     /// </summary>
     public const string Attempts =
         """
-        CREATE TEMP TABLE incident_minute (vendor text NOT NULL, minute timestamptz NOT NULL, attempts bigint NOT NULL) ON COMMIT DROP;
-        CREATE TEMP TABLE incident_failure (vendor text NOT NULL, at timestamptz NOT NULL, order_no text NOT NULL) ON COMMIT DROP;
-
         -- One pass over the date's attempts: each vendor's attempts per minute, and its failures one by one.
         WITH attempt AS MATERIALIZED (
             SELECT d.vendor, d.finished_at AS at, d.status = 'failed' AS failed, d.order_no
@@ -46,6 +43,39 @@ internal static class IncidentSql
         )
         INSERT INTO incident_minute (vendor, minute, attempts)
         SELECT vendor, date_trunc('minute', at), count(*) FROM attempt GROUP BY 1, 2;
+        """;
+
+    /// <summary>The tables <see cref="Attempts"/> fills.</summary>
+    public const string AttemptTables =
+        """
+        CREATE TEMP TABLE incident_minute (vendor text NOT NULL, minute timestamptz NOT NULL, attempts bigint NOT NULL) ON COMMIT DROP;
+        CREATE TEMP TABLE incident_failure (vendor text NOT NULL, at timestamptz NOT NULL, order_no text NOT NULL) ON COMMIT DROP;
+        """;
+
+    /// <summary>Whether the attempts were kept for the date from the same imported files and bounds (migration 0013).</summary>
+    public const string AttemptsCached =
+        "SELECT EXISTS (SELECT 1 FROM incident_attempts_stamp WHERE business_date = @date AND inputs = @inputs AND bounds = @bounds)";
+
+    /// <summary>The kept attempts of the date, instead of <see cref="Attempts"/>.</summary>
+    public const string AttemptsFromCache =
+        """
+        INSERT INTO incident_minute (vendor, minute, attempts)
+        SELECT vendor, minute, attempts FROM incident_minute_cache WHERE business_date = @date;
+        INSERT INTO incident_failure (vendor, at, order_no)
+        SELECT vendor, at, order_no FROM incident_failure_cache WHERE business_date = @date;
+        """;
+
+    /// <summary>Keeps what <see cref="Attempts"/> read, with the stamp of the files read before it (committed with the run's incidents).</summary>
+    public const string KeepAttempts =
+        """
+        DELETE FROM incident_minute_cache WHERE business_date = @date;
+        DELETE FROM incident_failure_cache WHERE business_date = @date;
+        INSERT INTO incident_minute_cache (business_date, vendor, minute, attempts)
+        SELECT @date, vendor, minute, attempts FROM incident_minute;
+        INSERT INTO incident_failure_cache (business_date, vendor, at, order_no)
+        SELECT @date, vendor, at, order_no FROM incident_failure;
+        INSERT INTO incident_attempts_stamp (business_date, inputs, bounds) VALUES (@date, @inputs, @bounds)
+        ON CONFLICT (business_date) DO UPDATE SET inputs = EXCLUDED.inputs, bounds = EXCLUDED.bounds, read_at = now();
         """;
 
     /// <summary>

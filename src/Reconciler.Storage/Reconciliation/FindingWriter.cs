@@ -23,6 +23,7 @@ public sealed class FindingWriter : IAsyncDisposable
     private readonly ReconciliationWindow _window;
     private NpgsqlBinaryImporter? _copy;
     private bool _committed;
+    private bool _resolvableStaged;
 
     private FindingWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, long runId, ReconciliationWindow window)
     {
@@ -61,6 +62,11 @@ public sealed class FindingWriter : IAsyncDisposable
     public void Add(Finding finding, DateOnly businessDate)
     {
         ArgumentNullException.ThrowIfNull(finding);
+        if (_resolvableStaged && finding.Kind != FindingKind.CompensatedButResolved)
+        {
+            throw new InvalidOperationException("the resolvable findings are already staged: add every finding before FindCompensatedBreaksAsync");
+        }
+
         _copy ??= _connection.BeginBinaryImport($"COPY finding_stage ({StageColumns}) FROM STDIN (FORMAT BINARY)");
         _copy.StartRow();
         _copy.Write(finding.FindingId, NpgsqlDbType.Text);
@@ -88,12 +94,12 @@ public sealed class FindingWriter : IAsyncDisposable
     public async Task<IReadOnlyList<CompensatedBreak>> FindCompensatedBreaksAsync(CancellationToken cancellationToken)
     {
         await EndCopyAsync(cancellationToken);
+        await StageResolvableAsync(cancellationToken);
         // The pending requests are read (and locked) too, and held until the commit: a consumer's claim skips them
         // (SKIP LOCKED), so none turns from pending (to be withdrawn) into claimed (to be flagged) in between.
         var rows = await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
-            $"""
-            WITH {Resolvable},
-            resolving AS (
+            """
+            WITH resolving AS (
                 SELECT finding_id, NULL::numeric AS now_owed FROM resolvable
                 UNION ALL
                 SELECT s.finding_id, s.compensation_amount FROM finding_stage s
@@ -117,6 +123,7 @@ public sealed class FindingWriter : IAsyncDisposable
     public async Task<FindingChanges> CommitAsync(CancellationToken cancellationToken)
     {
         await EndCopyAsync(cancellationToken);
+        await StageResolvableAsync(cancellationToken);
         var p = Parameters;
         await ExecuteAsync(
             $"""
@@ -155,8 +162,7 @@ public sealed class FindingWriter : IAsyncDisposable
 
         var resolved = await ExecuteAsync(
             $"""
-            WITH {Resolvable},
-            resolved AS (
+            WITH resolved AS (
                 UPDATE finding f SET status = 'resolved', resolved_run_id = @runId, last_run_id = @runId, updated_at = now()
                 FROM resolvable r
                 WHERE f.finding_id = r.finding_id
@@ -252,9 +258,11 @@ public sealed class FindingWriter : IAsyncDisposable
     // scope (EvidenceSql.Scope: orders created on the date, and orders with a finding open from an earlier date).
     // Three disjoint branches, each a plain scan or a hash join: the earlier `order_no IN (scope) OR ...` could not
     // become a join and ran as a SubPlan that rescanned the whole scope for every open finding (quadratic).
+    // Staged once (before the merge: the merge changes only staged findings, and the compensated_but_resolved findings
+    // staged after it are never resolvable) and read by FindCompensatedBreaksAsync and the resolve statement.
     private const string Resolvable =
         """
-        resolvable AS (
+        CREATE TEMP TABLE resolvable ON COMMIT DROP AS
             SELECT f.finding_id FROM (
                 SELECT f.finding_id FROM finding f
                 WHERE f.status = 'open' AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
@@ -267,8 +275,8 @@ public sealed class FindingWriter : IAsyncDisposable
                 SELECT f.finding_id FROM finding f
                 WHERE f.status = 'open' AND f.kind = 'orphan_charge' AND f.business_date <= @date
             ) f
-            WHERE NOT EXISTS (SELECT 1 FROM finding_stage s WHERE s.finding_id = f.finding_id)
-        )
+            WHERE NOT EXISTS (SELECT 1 FROM finding_stage s WHERE s.finding_id = f.finding_id);
+        ANALYZE resolvable;
         """;
 
     private object Parameters => new
@@ -298,6 +306,15 @@ public sealed class FindingWriter : IAsyncDisposable
 
     private async Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         await _connection.ExecuteAsync(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+
+    private async Task StageResolvableAsync(CancellationToken cancellationToken)
+    {
+        if (!_resolvableStaged)
+        {
+            await ExecuteAsync(Resolvable, Parameters, cancellationToken);
+            _resolvableStaged = true;
+        }
+    }
 
     private async Task EndCopyAsync(CancellationToken cancellationToken)
     {

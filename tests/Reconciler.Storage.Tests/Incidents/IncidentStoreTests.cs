@@ -94,4 +94,35 @@ public sealed class IncidentStoreTests : DatabaseTest
         incident.Findings.Should().Be(2, "KM3 has waited less than the hold limit");
         tooFew.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task ComputeAsync_ReadsTheKeptAttempts_UntilAFileIsImportedForAnyDate()
+    {
+        var importRun = await CreateRunAsync();
+        await ImportOrdersAsync(importRun, "orders_20261118.csv",
+            Order("KM1", Beijing(11, 18, 9, 0)), Order("KM2", Beijing(11, 18, 9, 1)), Order("KM3", Beijing(11, 18, 9, 2)),
+            Order("KM4", Beijing(11, 18, 12, 0)));
+        await ImportDeliveriesAsync(importRun, "fulu_20261118.csv",
+            Delivery("fulu", "V1", "KM1", DeliveryStatus.Failed, finishedAt: Beijing(11, 18, 9, 0, 30)),
+            Delivery("fulu", "V2", "KM2", DeliveryStatus.Failed, finishedAt: Beijing(11, 18, 9, 1, 30)),
+            Delivery("fulu", "V3", "KM3", DeliveryStatus.Failed, finishedAt: Beijing(11, 18, 9, 2, 30)),
+            Delivery("fulu", "V4", "KM4", DeliveryStatus.Success, finishedAt: Beijing(11, 18, 12, 0, 30)));
+        var runId = await RunWithAsync(Findings.ChargedNotDelivered("KM1"), Findings.ChargedNotDelivered("KM2"), Findings.ChargedNotDelivered("KM3"));
+
+        var read = await Store.ComputeAsync(runId, WindowFor(Day), TimeSpan.FromHours(24), [], TwoMake, Ct);
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM incident_failure_cache")).Should().Be(3, "the three failed attempts are kept");
+        // Emptied behind the stamp's back: a run that reads the kept attempts no longer sees the outage.
+        await Database.ExecuteAsync("DELETE FROM incident_failure_cache");
+        var kept = await Store.ComputeAsync(runId, WindowFor(Day), TimeSpan.FromHours(24), [], TwoMake, Ct);
+        await ImportDeliveriesAsync(importRun, "carrier_20261118.csv", Delivery("cmcc-agent", "V9", "KM4", DeliveryStatus.Success));
+        var readAgain = await Store.ComputeAsync(runId, WindowFor(Day), TimeSpan.FromHours(24), [], TwoMake, Ct);
+
+        var down = read.Should().ContainSingle().Subject;
+        down.Kind.Should().Be(IncidentKinds.VendorDown);
+        down.Vendor.Should().Be("fulu");
+        down.Findings.Should().Be(3);
+        kept.Should().BeEmpty("no file was imported since the attempts were kept: they are read back, not from the evidence");
+        readAgain.Should().ContainSingle("a new file changes the stamp, so the evidence is read again")
+            .Which.Should().BeEquivalentTo(down, o => o.Excluding(i => i.IncidentNo));
+    }
 }
