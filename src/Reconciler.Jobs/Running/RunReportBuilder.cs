@@ -42,7 +42,9 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         var ordersTask = counted ? Task.FromResult(tally!.Orders) : store.OrderTotalsAsync(window, cancellationToken);
         var settlementsTask = settlementTotals ?? store.SettlementTotalsAsync(window, cancellationToken);
         var vendorsTask = counted ? Task.FromResult(tally!.Vendors) : store.VendorTotalsAsync(window, cancellationToken);
-        var findingsTask = store.RunFindingsAsync(runId, cancellationToken);
+        // Providers, vendors, currencies and statuses repeat on every finding: each distinct value is kept once.
+        var pool = new HashSet<string>(StringComparer.Ordinal);
+        var findingsTask = store.RunFindingsAsync(runId, row => ToReported(row, pool), cancellationToken);
         var quarantineTask = store.RunQuarantineAsync(runId, QuarantineShown, cancellationToken);
         var previousTask = runs.PreviousRunAsync(runId, request.Date, cancellationToken);
         var incidents = await incidentsTask;
@@ -56,7 +58,7 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         var orders = await ordersTask;
         var settlements = await settlementsTask;
         var vendors = await vendorsTask;
-        var findings = (await findingsTask).Select(ToReported).ToList();
+        var findings = await findingsTask;
         var (quarantine, quarantinedTotal) = await quarantineTask;
         var previous = await previousTask;
 
@@ -121,23 +123,40 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
             .Select(g => new CurrencyAmount(g.Key, g.Sum(f => amount(f.Finding)!.Value)))
             .ToList();
 
-    private static ReportedFinding ToReported(RunFindingRow row) =>
+    private static ReportedFinding ToReported(RunFindingRow row, HashSet<string> pool) =>
         new(
             new Finding(
                 row.FindingId,
                 FindingKindNames.Parse(row.Kind),
                 row.OrderNo,
-                row.Provider,
+                Pooled(row.Provider, pool),
                 row.ProviderTxnId,
-                row.Vendor,
+                Pooled(row.Vendor, pool),
                 row.ExpectedAmount,
                 row.ChargedAmount,
                 row.DeliveredQuantity,
                 row.OrderedQuantity,
-                row.Currency,
+                Pooled(row.Currency, pool),
                 CompensationActionNames.Parse(row.CompensationAction),
                 row.CompensationAmount,
                 row.Detail),
-            row.Change,
+            Pooled(row.Change, pool),
             DateOnly.FromDateTime(row.BusinessDate));
+
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    private static string? Pooled(string? value, HashSet<string> pool)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (pool.TryGetValue(value, out var kept))
+        {
+            return kept;
+        }
+
+        pool.Add(value);
+        return value;
+    }
 }
