@@ -176,11 +176,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         var parameters = new { runId, date = window.Date, start = window.DayStart.ToUniversalTime(), end = window.DayEnd.ToUniversalTime(), providers = expectedProviders.ToArray() };
         var used = (await connection.QueryAsync<string>(new CommandDefinition(
             """
-            -- Per provider, the first order of the date paid through it (an index range read that stops at the first
-            -- match) instead of the distinct channels of every order of the date.
-            SELECT p.provider FROM unnest(@providers::text[]) AS p(provider)
-            WHERE EXISTS (SELECT 1 FROM platform_order o
-                          WHERE o.created_at >= @start AND o.created_at < @end AND o.pay_channel = p.provider)
+            SELECT DISTINCT pay_channel FROM platform_order
+            WHERE created_at >= @start AND created_at < @end AND pay_channel = ANY(@providers)
             """, parameters, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
         var covered = (await connection.QueryAsync<string>(new CommandDefinition(
             """
