@@ -283,7 +283,7 @@ public sealed class ReconciliationRunner(
         var missingProviders = missing.Select(m => m.Provider).ToHashSet(StringComparer.Ordinal);
         // A rerun over evidence no file has changed since looks again only at the orders that could still break.
         var watch = new EvidenceWatch(runId, _rules.CannotBreak, string.Create(CultureInfo.InvariantCulture,
-            $"{window.DayStart.ToUniversalTime():O}/{window.DayEnd.ToUniversalTime():O}/{options.Matching.AmountTolerance}"));
+            $"{window.Bounds}/{options.Matching.AmountTolerance}"));
         await using var writer = await reconciliation.BeginFindingsAsync(runId, window, cancellationToken);
         // The orphan payments (a few thousand) are read on their own connection while the evidence merge runs: from its
         // first order on, once the merge's own staging (which it waits for) is done.

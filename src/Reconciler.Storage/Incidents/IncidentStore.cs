@@ -39,35 +39,6 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
     /// once the run's findings are committed, groups them (its statements see them: the transaction reads committed rows
     /// statement by statement).
     /// </summary>
-    /// <summary>
-    /// The date's attempts into the transaction's tables: copied back from <c>incident_minute_cache</c> and
-    /// <c>incident_failure_cache</c> when no file was imported since they were read with the same bounds, else read from
-    /// the evidence and kept. The stamp is taken before the evidence is read, so a file imported meanwhile leaves a
-    /// stamp older than what was read and the next run reads again; it never hides a file behind a newer stamp.
-    /// </summary>
-    private static async Task StageAttemptsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ReconciliationWindow window, object parameters, CancellationToken cancellationToken)
-    {
-        var inputs = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            EvidenceSql.InputsStamp, transaction: transaction, cancellationToken: cancellationToken)) ?? string.Empty;
-        var stamp = new
-        {
-            date = window.Date,
-            inputs,
-            bounds = string.Create(CultureInfo.InvariantCulture, $"{window.DayStart.ToUniversalTime():O}/{window.DayEnd.ToUniversalTime():O}"),
-        };
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                IncidentSql.AttemptsCached, stamp, transaction, cancellationToken: cancellationToken)))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                IncidentSql.AttemptsFromCache, stamp, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-            return;
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(IncidentSql.Attempts, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(IncidentSql.KeepAttempts, stamp, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-    }
-
     public async Task<IncidentGrouping> PrepareAsync(
         long runId, ReconciliationWindow window, TimeSpan holdLimit, IReadOnlyList<MissingSettlement> missing, IncidentRule rule,
         CancellationToken cancellationToken)
@@ -108,6 +79,35 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The date's attempts into the transaction's tables: copied back from <c>incident_minute_cache</c> and
+    /// <c>incident_failure_cache</c> when no file was imported since they were read with the same bounds, else read from
+    /// the evidence and kept. The stamp is taken before the evidence is read, so a file imported meanwhile leaves a
+    /// stamp older than what was read and the next run reads again; it never hides a file behind a newer stamp.
+    /// </summary>
+    private static async Task StageAttemptsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ReconciliationWindow window, object parameters, CancellationToken cancellationToken)
+    {
+        var inputs = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            EvidenceSql.InputsStamp, transaction: transaction, cancellationToken: cancellationToken)) ?? string.Empty;
+        var stamp = new
+        {
+            date = window.Date,
+            inputs,
+            bounds = window.Bounds,
+        };
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                IncidentSql.AttemptsCached, stamp, transaction, cancellationToken: cancellationToken)))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                IncidentSql.AttemptsFromCache, stamp, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(IncidentSql.Attempts, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(IncidentSql.KeepAttempts, stamp, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<Incident>> ListByRunAsync(long runId, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Data;
-using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
@@ -45,7 +44,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
             date = window.Date,
             start = window.DayStart.ToUniversalTime(),
             end = window.DayEnd.ToUniversalTime(),
-            bounds = string.Create(CultureInfo.InvariantCulture, $"{window.DayStart.ToUniversalTime():O}/{window.DayEnd.ToUniversalTime():O}"),
+            bounds = window.Bounds,
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
