@@ -72,6 +72,8 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             }
 
             await StageAttemptsAsync(connection, transaction, window, parameters, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                IncidentSql.VendorDownGroups, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
             return grouping;
         }
         catch
