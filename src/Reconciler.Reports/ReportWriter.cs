@@ -5,27 +5,60 @@ namespace Reconciler.Reports;
 /// <summary>Writes a run's three outputs into one folder, each file replaced whole or not at all.</summary>
 public static class ReportWriter
 {
+    /// <summary>
+    /// Writes the temporary copy of mismatches.csv ahead of the other two: it needs only the findings a run still sees
+    /// (<see cref="RunReport.Findings"/>), so a run writes it while PostgreSQL is still grouping the incidents that lead
+    /// the other two. <see cref="WriteAll"/> with <c>mismatchesAhead</c> then puts it in place with them; a run that fails
+    /// before that removes it with <see cref="DeleteTemporaries"/>.
+    /// </summary>
+    public static void WriteMismatchesAhead(IReadOnlyList<ReportedFinding> findings, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
+
+        Directory.CreateDirectory(outDir);
+        var path = Path.Combine(outDir, MismatchesCsvWriter.FileName);
+        try
+        {
+            WriteTemporary(path, stream => MismatchesCsvWriter.WriteRows(MismatchesCsvWriter.Sorted(findings), stream));
+        }
+        catch
+        {
+            DeleteLeftover(path + ".tmp");
+            throw;
+        }
+    }
+
     /// <summary>Writes mismatches.csv, report.html and summary.json into <paramref name="outDir"/> (created if needed); returns their paths in that order.</summary>
     /// <param name="checkpoint">Told <c>report-tmp:NAME</c> once a file's temporary copy is written and <c>report-renamed:NAME</c> once it is in place (the crash harness kills the process there).</param>
-    public static IReadOnlyList<string> WriteAll(RunReport report, string outDir, Action<string>? checkpoint = null)
+    /// <param name="mismatchesAhead">mismatches.csv's temporary copy was written by <see cref="WriteMismatchesAhead"/> from this report's findings.</param>
+    public static IReadOnlyList<string> WriteAll(RunReport report, string outDir, Action<string>? checkpoint = null, bool mismatchesAhead = false)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
 
         Directory.CreateDirectory(outDir);
-        (string Path, Action<RunReport, Stream> Write)[] outputs =
+        (string Path, Action<RunReport, Stream>? Write)[] outputs =
         [
-            (Path.Combine(outDir, MismatchesCsvWriter.FileName), MismatchesCsvWriter.Write),
+            (Path.Combine(outDir, MismatchesCsvWriter.FileName), mismatchesAhead ? null : MismatchesCsvWriter.Write),
             (Path.Combine(outDir, HtmlReportWriter.FileName), HtmlReportWriter.Write),
             (Path.Combine(outDir, SummaryJsonWriter.FileName), SummaryJsonWriter.Write),
         ];
         try
         {
+            if (mismatchesAhead && !File.Exists(outputs[0].Path + ".tmp"))
+            {
+                throw new InvalidOperationException($"{outputs[0].Path}.tmp: mismatches.csv was not written ahead");
+            }
+
             // One after the other: written side by side they saved half a second of a 1 M-order rerun and cost 80 MB of
             // peak memory on a day of 200k findings. All three temporary copies are written before any is renamed.
             foreach (var (path, write) in outputs)
             {
-                WriteTemporary(path, report, write);
+                if (write is not null)
+                {
+                    WriteTemporary(path, stream => write(report, stream));
+                }
             }
 
             foreach (var (path, _) in outputs)
@@ -50,11 +83,21 @@ public static class ReportWriter
 
     // A reader (a person refreshing the page, a dashboard polling summary.json) sees the previous file or the new one,
     // never a half-written one: the rename within one folder replaces it in one step.
-    private static void WriteTemporary(string path, RunReport report, Action<RunReport, Stream> write)
+    private static void WriteTemporary(string path, Action<Stream> write)
     {
         using var stream = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None);
-        write(report, stream);
+        write(stream);
         stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Removes the temporary copies a run that failed left in <paramref name="outDir"/> (the outputs in place stay).</summary>
+    public static void DeleteTemporaries(string outDir)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
+        foreach (var name in new[] { MismatchesCsvWriter.FileName, HtmlReportWriter.FileName, SummaryJsonWriter.FileName })
+        {
+            DeleteLeftover(Path.Combine(outDir, name + ".tmp"));
+        }
     }
 
     private static void DeleteLeftover(string temporary)

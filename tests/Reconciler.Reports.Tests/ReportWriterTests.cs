@@ -37,4 +37,37 @@ public sealed class ReportWriterTests : IDisposable
         File.ReadAllText(paths[0]).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(1);
         Directory.GetFiles(_root, "*.tmp").Should().BeEmpty();
     }
+
+    [Fact]
+    public void WriteAll_PutsInPlaceTheMismatchesWrittenAhead_TheSameBytesAsWrittenWithTheRest()
+    {
+        var report = Report();
+        var together = Path.Combine(_root, "together");
+        var ahead = Path.Combine(_root, "ahead");
+        ReportWriter.WriteAll(report, together);
+
+        ReportWriter.WriteMismatchesAhead(report.Findings, ahead);
+        File.Exists(Path.Combine(ahead, "mismatches.csv.tmp")).Should().BeTrue();
+        File.Exists(Path.Combine(ahead, "mismatches.csv")).Should().BeFalse("nothing is in place before the other two are written");
+        var paths = ReportWriter.WriteAll(report, ahead, mismatchesAhead: true);
+
+        File.ReadAllBytes(paths[0]).Should().Equal(File.ReadAllBytes(Path.Combine(together, "mismatches.csv")));
+        Directory.GetFiles(ahead, "*.tmp").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void WriteAll_Refuses_WhenTheMismatchesWereNotWrittenAhead_AndDeleteTemporariesCleansAFailedRun()
+    {
+        var act = () => ReportWriter.WriteAll(Report(), _root, mismatchesAhead: true);
+        act.Should().Throw<InvalidOperationException>().WithMessage("*mismatches.csv was not written ahead*");
+        Directory.GetFiles(_root, "*").Should().BeEmpty();
+
+        ReportWriter.WriteAll(Report(), _root);
+        ReportWriter.WriteMismatchesAhead(Report(findings: []).Findings, _root);
+        ReportWriter.DeleteTemporaries(_root);
+
+        Directory.GetFiles(_root, "*.tmp").Should().BeEmpty();
+        File.ReadAllText(Path.Combine(_root, "mismatches.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should()
+            .HaveCount(Report().Findings.Count + 1, "the outputs in place stay as the last completed run wrote them");
+    }
 }

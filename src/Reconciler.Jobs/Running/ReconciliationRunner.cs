@@ -162,9 +162,10 @@ public sealed class ReconciliationRunner(
             var grouped = incidentGrouping.CompleteAsync(cancellationToken);
             var report = await reportBuilder.BuildAsync(
                 runId, request, window, startedAt, missing, grouped, cancellationToken, tally, settlements,
-                () => progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken));
+                () => progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken),
+                current => ReportWriter.WriteMismatchesAhead(current, request.OutDir));
             CrashPoints.Reach("report-built");
-            var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach);
+            var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach, mismatchesAhead: true);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);
             CrashPoints.Reach("run-completed");
             timings.AddSince("report", phaseStart, report.Findings.Count + report.Resolved.Count);
@@ -176,6 +177,11 @@ public sealed class ReconciliationRunner(
             // A queued run's job decides between failed and queued for a retry; the CLI's own run fails here.
             var reason = Describe(e, progress.Phase);
             await AbandonAsync(grouping);
+            if (!string.IsNullOrWhiteSpace(request.OutDir))
+            {
+                ReportWriter.DeleteTemporaries(request.OutDir);
+            }
+
             _ = request.RunId is null ? await runs.TryFailRunAsync(runId, reason) : await runs.TryRecordErrorAsync(runId, reason);
             throw;
         }

@@ -28,7 +28,8 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
     public async Task<RunReport> BuildAsync(
         long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
         IReadOnlyList<StoredMissing> missing, Task<IReadOnlyList<Incident>> incidentsTask, CancellationToken cancellationToken,
-        EvidenceTally? tally = null, Task<IReadOnlyList<SettlementTotalsRow>>? settlementTotals = null, Func<Task>? incidentsGrouped = null)
+        EvidenceTally? tally = null, Task<IReadOnlyList<SettlementTotalsRow>>? settlementTotals = null, Func<Task>? incidentsGrouped = null,
+        Action<IReadOnlyList<ReportedFinding>>? currentRead = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(missing);
@@ -47,6 +48,15 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         var findingsTask = store.RunFindingsAsync(runId, row => ToReported(row, pool), cancellationToken);
         var quarantineTask = store.RunQuarantineAsync(runId, QuarantineShown, cancellationToken);
         var previousTask = runs.PreviousRunAsync(runId, request.Date, cancellationToken);
+        // The findings come back before the incidents are grouped (a second or two at 100k findings): what needs only
+        // them (mismatches.csv) is done in that time.
+        List<ReportedFinding>? current = null;
+        if (currentRead is not null)
+        {
+            current = (await findingsTask).Where(f => f.Status != "resolved").ToList();
+            currentRead(current);
+        }
+
         var incidents = await incidentsTask;
         if (incidentsGrouped is not null)
         {
@@ -62,7 +72,7 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         var (quarantine, quarantinedTotal) = await quarantineTask;
         var previous = await previousTask;
 
-        var current = findings.Where(f => f.Status != "resolved").ToList();
+        current ??= findings.Where(f => f.Status != "resolved").ToList();
         return new RunReport(
             runId,
             request.Date,
