@@ -144,7 +144,7 @@ public static class HtmlReportWriter
 
         var findings = report.Findings.Count;
         w.WriteLine("<li>" + N(findings) + (findings == 1 ? " finding" : " findings") + " in this run ("
-            + N(Count(report.Findings, ReportStatus.New)) + " new, " + N(Count(report.Findings, ReportStatus.Open)) + " still open); "
+            + N(report.Findings.New) + " new, " + N(report.Findings.Open) + " still open); "
             + N(report.Resolved.Count) + " resolved since the previous run.</li>");
         foreach (var kind in report.Kinds.Where(k => k.Count > 0))
         {
@@ -156,7 +156,7 @@ public static class HtmlReportWriter
 
         w.WriteLine("<li><strong>Compensation requested: " + (report.CompensationTotal.Count > 0 ? MoneyInline(report.CompensationTotal) : "none")
             + "</strong> (refunds and re-deliveries the compensation workflow carries out automatically).</li>");
-        var pending = report.Findings.LongCount(f => f.Finding.Kind == FindingKind.Pending);
+        var pending = report.Findings.Pending;
         w.WriteLine("<li>Pending (charged or delivered, waiting for the other side): " + N(pending) + "</li>");
         var quarantined = Math.Max(report.QuarantinedTotal, report.Quarantined.Count);
         w.WriteLine("<li" + (quarantined > 0 ? " class=\"warn\"" : string.Empty) + ">Input lines that could not be read (quarantined): "
@@ -300,8 +300,8 @@ public static class HtmlReportWriter
 
         w.WriteLine("<table>");
         w.WriteLine("<tbody>");
-        w.WriteLine("<tr><th>New</th>" + Num(Count(report.Findings, ReportStatus.New)) + "</tr>");
-        w.WriteLine("<tr><th>Still open</th>" + Num(Count(report.Findings, ReportStatus.Open)) + "</tr>");
+        w.WriteLine("<tr><th>New</th>" + Num(report.Findings.New) + "</tr>");
+        w.WriteLine("<tr><th>Still open</th>" + Num(report.Findings.Open) + "</tr>");
         w.WriteLine("<tr><th>Resolved</th>" + Num(report.Resolved.Count) + "</tr>");
         w.WriteLine("</tbody>");
         w.WriteLine("</table>");
@@ -309,7 +309,7 @@ public static class HtmlReportWriter
         if (report.Resolved.Count > 0)
         {
             w.WriteLine("<h3>Resolved since the previous run</h3>");
-            WriteFindingTable(w, ByAmountDescending(report.Resolved));
+            WriteFindingTable(w, report.Resolved.Read(FindingOrder.LargestAmountFirst));
         }
 
         w.WriteLine("</section>");
@@ -327,7 +327,7 @@ public static class HtmlReportWriter
         {
             w.WriteLine("<p>The amount that orders the list is the compensation amount, else the charged amount. "
                 + "Automatic actions are carried out by the compensation workflow; the others need a person.</p>");
-            WriteFindingTable(w, ByAmountDescending(report.Findings));
+            WriteFindingTable(w, report.Findings.Read(FindingOrder.LargestAmountFirst));
         }
 
         w.WriteLine("</section>");
@@ -405,15 +405,6 @@ public static class HtmlReportWriter
     }
 
     /// <summary>Largest first by compensation amount, else charged amount; ties by order number (else txn id) and kind.</summary>
-    internal static IEnumerable<ReportedFinding> ByAmountDescending(IEnumerable<ReportedFinding> findings) =>
-        findings
-            .OrderByDescending(f => f.Finding.CompensationAmount ?? f.Finding.ChargedAmount ?? decimal.MinValue)
-            .ThenBy(f => f.Finding.OrderNo ?? f.Finding.ProviderTxnId ?? string.Empty, StringComparer.Ordinal)
-            .ThenBy(f => f.Finding.Kind.ToName(), StringComparer.Ordinal);
-
-    private static long Count(IEnumerable<ReportedFinding> findings, string status) =>
-        findings.LongCount(f => string.Equals(f.Status, status, StringComparison.Ordinal));
-
     private static string FormatInstant(DateTimeOffset instant, string timeZoneId)
     {
         var utc = instant.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", Invariant) + " UTC";

@@ -30,7 +30,7 @@ public static class MismatchesCsvWriter
     public static void Write(RunReport report, Stream output)
     {
         ArgumentNullException.ThrowIfNull(report);
-        WriteRows(Sorted(report.Findings), output);
+        WriteRows(report.Findings.Read(FindingOrder.ByKey), output);
     }
 
     /// <summary>Writes the header and the findings in the order given (the web page's export of a filtered set).</summary>
@@ -66,14 +66,6 @@ public static class MismatchesCsvWriter
     }
 
     /// <summary>The order the rows are written in: by order number (else provider transaction id), then kind name, ordinal.</summary>
-    internal static IEnumerable<ReportedFinding> Sorted(IEnumerable<ReportedFinding> findings)
-    {
-        ArgumentNullException.ThrowIfNull(findings);
-        return findings
-            .OrderBy(f => f.Finding.OrderNo ?? f.Finding.ProviderTxnId ?? string.Empty, StringComparer.Ordinal)
-            .ThenBy(f => f.Finding.Kind.ToName(), StringComparer.Ordinal)
-            .ThenBy(f => f.Finding.FindingId, StringComparer.Ordinal);
-    }
 
     private static string? Text(string? value) => value is null ? null : SpreadsheetText.Neutralise(value);
 }

@@ -65,19 +65,16 @@ public static class SummaryJsonWriter
             report.Kinds,
             report.CompensationTotal,
             new FindingCounts(
-                Count(report.Findings, ReportStatus.New),
-                Count(report.Findings, ReportStatus.Open),
+                report.Findings.New,
+                report.Findings.Open,
                 report.Resolved.Count,
                 report.Findings.Count),
             new QuarantineSection(
                 report.QuarantinedTotal,
                 [.. report.Files.Where(f => f.Quarantined > 0).Select(f => new QuarantinedFile(f.Name, f.Quarantined))]),
-            // Rows made as they are written, not all at once: a bad day's 200k findings held twice cost 40 MB.
-            withFindings ? MismatchesCsvWriter.Sorted(report.Findings).Select(ToRow) : [],
-            withFindings ? MismatchesCsvWriter.Sorted(report.Resolved).Select(ToRow) : []);
-
-    private static long Count(IEnumerable<ReportedFinding> findings, string status) =>
-        findings.LongCount(f => string.Equals(f.Status, status, StringComparison.Ordinal));
+            // Rows made as they are read and written: a run's findings stream from the database, never held whole.
+            withFindings ? report.Findings.Read(FindingOrder.ByKey).Select(ToRow) : [],
+            withFindings ? report.Resolved.Read(FindingOrder.ByKey).Select(ToRow) : []);
 
     private static FindingRow ToRow(ReportedFinding reported)
     {

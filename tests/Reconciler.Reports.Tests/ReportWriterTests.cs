@@ -70,4 +70,26 @@ public sealed class ReportWriterTests : IDisposable
         File.ReadAllText(Path.Combine(_root, "mismatches.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should()
             .HaveCount(Report().Findings.Count + 1, "the outputs in place stay as the last completed run wrote them");
     }
+
+    [Fact]
+    public void WriteAll_MakesAGzipCopyOfEachFileAsItWritesIt_ThatUnpacksToTheFilesBytes()
+    {
+        var report = Report();
+        var copies = new GzipCopies();
+
+        ReportWriter.WriteMismatchesAhead(report.Findings, _root, copies);
+        var paths = ReportWriter.WriteAll(report, _root, mismatchesAhead: true, gzipCopies: copies);
+
+        foreach (var path in paths)
+        {
+            copies.TryGet(Path.GetFileName(path), out var gzip).Should().BeTrue(path);
+            using var unpacked = new MemoryStream();
+            using (var stream = new System.IO.Compression.GZipStream(new MemoryStream(gzip.Array!, gzip.Offset, gzip.Count), System.IO.Compression.CompressionMode.Decompress))
+            {
+                stream.CopyTo(unpacked);
+            }
+
+            unpacked.ToArray().Should().Equal(File.ReadAllBytes(path), path);
+        }
+    }
 }

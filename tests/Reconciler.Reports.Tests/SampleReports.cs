@@ -87,8 +87,8 @@ internal static class SampleReports
                 new KindTotals("orphan_charge", 2, [new CurrencyAmount("CNY", 5.00m), new CurrencyAmount("USD", 12.50m)], []),
             ],
             CompensationTotal: [new CurrencyAmount("CNY", 711.33m), new CurrencyAmount("USD", 0.10m)],
-            Findings: findings ?? OneOfEachKind(),
-            Resolved: resolved ?? [Reported(Finding(FindingKind.ChargedNotDelivered, "A090", 18.00m, 18.00m), ReportStatus.Resolved)],
+            Findings: ReportedFindings.Of(findings ?? OneOfEachKind()),
+            Resolved: ReportedFindings.Of(resolved ?? [Reported(Finding(FindingKind.ChargedNotDelivered, "A090", 18.00m, 18.00m), ReportStatus.Resolved)]),
             Quarantined: quarantined,
             QuarantinedTotal: quarantinedTotal ?? quarantined.Count);
     }

@@ -95,10 +95,10 @@ internal static class RunCommand
         }
 
         console.Write(kinds);
-        var changed = report.Findings.Count(f => f.Status == "new");
+
         console.MarkupLine(CultureInfo.InvariantCulture,
             "{0} findings ({1} new, {2} still open, {3} resolved); compensation requested: {4}; quarantined lines: {5}",
-            report.Findings.Count, changed, report.Findings.Count - changed, report.Resolved.Count,
+            report.Findings.Count, report.Findings.New, report.Findings.Open, report.Resolved.Count,
             Markup.Escape(Amounts(report.CompensationTotal)), report.QuarantinedTotal);
         foreach (var path in result.Outputs)
         {

@@ -160,13 +160,16 @@ public sealed class ReconciliationRunner(
             // Incidents are grouped on one connection while the report reads the run's findings and files on others.
             await using var incidentGrouping = await grouping!;
             var grouped = incidentGrouping.CompleteAsync(cancellationToken);
+            await using var reads = reportBuilder.Reads(runId);
+            var gzipCopies = new GzipCopies();
             var report = await reportBuilder.BuildAsync(
                 runId, request, window, startedAt, missing, grouped, cancellationToken, tally, settlements,
                 () => progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken),
-                current => ReportWriter.WriteMismatchesAhead(current, request.OutDir));
+                current => ReportWriter.WriteMismatchesAhead(current, request.OutDir, gzipCopies), reads);
             CrashPoints.Reach("report-built");
-            var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach, mismatchesAhead: true);
-            await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken);
+            var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach, mismatchesAhead: true, gzipCopies);
+            await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken,
+                name => gzipCopies.TryGet(name, out var gzip) ? gzip : (ArraySegment<byte>?)null);
             CrashPoints.Reach("run-completed");
             timings.AddSince("report", phaseStart, report.Findings.Count + report.Resolved.Count);
             timings.Log(logger, runId);

@@ -21,6 +21,9 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
             ? text
             : Reconciler.Formats.Limits.InputLimits.Truncate(text, options.Limits.ReportCellChars) + " (reconciler quarantine list --full)";
 
+    /// <summary>The reads of the run's findings its outputs will make, to be sent ahead by <see cref="BuildAsync"/>; dispose after writing.</summary>
+    public FindingReads Reads(long runId) => new(store, runId);
+
     /// <summary>The date's settlement totals (cached with the files they were counted from; see <see cref="ReportStore.SettlementTotalsAsync"/>).</summary>
     public Task<IReadOnlyList<SettlementTotalsRow>> SettlementTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken) =>
         store.SettlementTotalsAsync(window, cancellationToken);
@@ -29,7 +32,7 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
         IReadOnlyList<StoredMissing> missing, Task<IReadOnlyList<Incident>> incidentsTask, CancellationToken cancellationToken,
         EvidenceTally? tally = null, Task<IReadOnlyList<SettlementTotalsRow>>? settlementTotals = null, Func<Task>? incidentsGrouped = null,
-        Action<IReadOnlyList<ReportedFinding>>? currentRead = null)
+        Action<ReportedFindings>? currentRead = null, FindingReads? reads = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(missing);
@@ -43,36 +46,79 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         var ordersTask = counted ? Task.FromResult(tally!.Orders) : store.OrderTotalsAsync(window, cancellationToken);
         var settlementsTask = settlementTotals ?? store.SettlementTotalsAsync(window, cancellationToken);
         var vendorsTask = counted ? Task.FromResult(tally!.Vendors) : store.VendorTotalsAsync(window, cancellationToken);
-        // Providers, vendors, currencies and statuses repeat on every finding: each distinct value is kept once.
-        var pool = new HashSet<string>(StringComparer.Ordinal);
-        var findingsTask = store.RunFindingsAsync(runId, row => ToReported(row, pool), cancellationToken);
+        // The findings themselves are not read here: each output streams them from the database in its own order as
+        // it writes (a bad day's few hundred thousand, held whole, were most of a run's peak memory). Only their
+        // counts and per-kind sums are.
+        var countsTask = store.RunFindingCountsAsync(runId, cancellationToken);
+        var kindRowsTask = store.RunKindTotalsAsync(runId, cancellationToken);
         var quarantineTask = store.RunQuarantineAsync(runId, QuarantineShown, cancellationToken);
         var previousTask = runs.PreviousRunAsync(runId, request.Date, cancellationToken);
-        // The findings come back before the incidents are grouped (a second or two at 100k findings): what needs only
-        // them (mismatches.csv) is done in that time.
-        List<ReportedFinding>? current = null;
-        if (currentRead is not null)
+        // The small queries are done before any read of the findings is sent ahead: a read sent ahead holds its
+        // connection until the outputs are written, so nothing that must finish first may still wait for one. And
+        // nothing leaves here while the incidents are still being grouped on their connection: the caller closes that
+        // connection on the way out, and closing it under a running statement hangs.
+        ReportFindingCounts counts;
+        try
         {
-            current = (await findingsTask).Where(f => f.Status != "resolved").ToList();
-            currentRead(current);
+            await Task.WhenAll(filesTask, ordersTask, vendorsTask, countsTask, kindRowsTask, quarantineTask, previousTask);
+            counts = await countsTask;
+        }
+        catch
+        {
+            await Task.WhenAny(incidentsTask);
+            throw;
         }
 
-        var incidents = await incidentsTask;
+        reads ??= new FindingReads(store, runId);
+        var current = new StoredFindings(reads, resolved: false, checked((int)(counts.New + counts.Open)), counts.New, counts.Open, counts.Pending);
+        var resolved = new StoredFindings(reads, resolved: true, checked((int)counts.Resolved), 0, 0, counts.ResolvedPending);
+        // Incidents are grouped on another connection for a second or two after the findings are committed: the
+        // findings are sorted for report.html and summary.json meanwhile, and what needs only the findings
+        // (mismatches.csv) is written.
+        var ahead = Task.CompletedTask;
+        if (currentRead is not null)
+        {
+            reads.Start(resolved: false, FindingOrder.LargestAmountFirst, cancellationToken);
+            ahead = Task.Run(
+                () =>
+                {
+                    currentRead(current);
+                    reads.Start(resolved: false, FindingOrder.ByKey, cancellationToken);
+                },
+                cancellationToken);
+            if (counts.Resolved > 0)
+            {
+                reads.Start(resolved: true, FindingOrder.LargestAmountFirst, cancellationToken);
+                reads.Start(resolved: true, FindingOrder.ByKey, cancellationToken);
+            }
+        }
+
+        IReadOnlyList<Incident> incidents;
+        try
+        {
+            incidents = await incidentsTask;
+        }
+        catch
+        {
+            await Task.WhenAny(ahead);
+            throw;
+        }
+
+        await ahead;
+
         if (incidentsGrouped is not null)
         {
             await incidentsGrouped();
         }
 
-        await Task.WhenAll(filesTask, ordersTask, settlementsTask, vendorsTask, findingsTask, quarantineTask, previousTask);
         var files = await filesTask;
         var orders = await ordersTask;
         var settlements = await settlementsTask;
         var vendors = await vendorsTask;
-        var findings = await findingsTask;
+        var kindRows = await kindRowsTask;
         var (quarantine, quarantinedTotal) = await quarantineTask;
         var previous = await previousTask;
 
-        current ??= findings.Where(f => f.Status != "resolved").ToList();
         return new RunReport(
             runId,
             request.Date,
@@ -91,17 +137,17 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
                 .ToList(),
             Channels(orders, settlements),
             vendors.Select(v => new VendorTotals(v.Vendor, v.Events, v.DeliveredQuantity, v.Failed, v.InFlight, v.Cost)).ToList(),
-            current.GroupBy(f => f.Finding.Kind)
+            kindRows.GroupBy(k => FindingKindNames.Parse(k.Kind))
                 .OrderBy(g => g.Key)
                 .Select(g => new KindTotals(
                     g.Key.ToName(),
-                    g.Count(),
-                    PerCurrency(g, f => f.ChargedAmount),
-                    PerCurrency(g.Where(f => f.Finding.IsAutomatic), f => f.CompensationAmount)))
+                    g.Sum(k => k.Count),
+                    PerCurrency(g.Where(k => k.ChargedAmounts > 0), k => k.Charged),
+                    PerCurrency(g.Where(k => k.CompensationAmounts > 0), k => k.Compensation)))
                 .ToList(),
-            PerCurrency(current.Where(f => f.Finding.IsAutomatic), f => f.CompensationAmount),
+            PerCurrency(kindRows.Where(k => k.CompensationAmounts > 0), k => k.Compensation),
             current,
-            findings.Where(f => f.Status == "resolved").ToList(),
+            resolved,
             quarantine.Select(q => new QuarantineEntry(q.SourceName, q.LineNo, Cut(q.Reason), Cut(q.RawText))).ToList(),
             quarantinedTotal,
             incidents.Select(i => new IncidentReport(
@@ -126,47 +172,36 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         }).ToList();
     }
 
-    private static List<CurrencyAmount> PerCurrency(IEnumerable<ReportedFinding> findings, Func<Finding, decimal?> amount) =>
-        findings.Where(f => amount(f.Finding) is not null)
-            .GroupBy(f => f.Finding.Currency ?? string.Empty, StringComparer.Ordinal)
+    private static List<CurrencyAmount> PerCurrency(IEnumerable<RunKindTotalsRow> rows, Func<RunKindTotalsRow, decimal> amount) =>
+        rows.GroupBy(k => k.Currency, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new CurrencyAmount(g.Key, g.Sum(f => amount(f.Finding)!.Value)))
+            .Select(g => new CurrencyAmount(g.Key, g.Sum(amount)))
             .ToList();
 
-    private static ReportedFinding ToReported(RunFindingRow row, HashSet<string> pool) =>
+    /// <summary>A run's findings as stored: counted once, streamed from <c>run_finding</c> on every read.</summary>
+    private sealed class StoredFindings(FindingReads reads, bool resolved, int count, long firstSeen, long open, long pending)
+        : ReportedFindings(count, firstSeen, open, pending)
+    {
+        public override IEnumerable<ReportedFinding> Read(FindingOrder order) => reads.Read(resolved, order).Select(ToReported);
+    }
+
+    private static ReportedFinding ToReported(RunFindingRow row) =>
         new(
             new Finding(
                 row.FindingId,
                 FindingKindNames.Parse(row.Kind),
                 row.OrderNo,
-                Pooled(row.Provider, pool),
+                row.Provider,
                 row.ProviderTxnId,
-                Pooled(row.Vendor, pool),
+                row.Vendor,
                 row.ExpectedAmount,
                 row.ChargedAmount,
                 row.DeliveredQuantity,
                 row.OrderedQuantity,
-                Pooled(row.Currency, pool),
+                row.Currency,
                 CompensationActionNames.Parse(row.CompensationAction),
                 row.CompensationAmount,
                 row.Detail),
-            Pooled(row.Change, pool),
+            row.Change,
             DateOnly.FromDateTime(row.BusinessDate));
-
-    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
-    private static string? Pooled(string? value, HashSet<string> pool)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (pool.TryGetValue(value, out var kept))
-        {
-            return kept;
-        }
-
-        pool.Add(value);
-        return value;
-    }
 }

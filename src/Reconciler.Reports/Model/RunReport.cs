@@ -18,8 +18,8 @@ public sealed record RunReport(
     IReadOnlyList<VendorTotals> Vendors,
     IReadOnlyList<KindTotals> Kinds,
     IReadOnlyList<CurrencyAmount> CompensationTotal,
-    IReadOnlyList<ReportedFinding> Findings,
-    IReadOnlyList<ReportedFinding> Resolved,
+    ReportedFindings Findings,
+    ReportedFindings Resolved,
     IReadOnlyList<QuarantineEntry> Quarantined,
     long QuarantinedTotal,
     IReadOnlyList<IncidentReport>? Incidents = null)

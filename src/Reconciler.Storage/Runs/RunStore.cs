@@ -159,7 +159,10 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
     }
 
     /// <summary>Stores the run's outputs byte for byte and marks it completed, in one transaction.</summary>
-    public async Task CompleteRunAsync(long runId, string summaryJson, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
+    /// <param name="gzipped">The gzip copy of an output by file name, when the writer made one as it wrote the file.</param>
+    public async Task CompleteRunAsync(
+        long runId, string summaryJson, IReadOnlyList<string> outputs, CancellationToken cancellationToken,
+        Func<string, ArraySegment<byte>?>? gzipped = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -172,11 +175,15 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
                 continue;
             }
 
-            // Compressed here, at gzip's fastest level: about a tenth of the bytes to send and to store.
-            using var content = new MemoryStream();
-            await using (var file = File.OpenRead(path))
-            await using (var gzip = new GZipStream(content, CompressionLevel.Fastest, leaveOpen: true))
+            // At gzip's fastest level: about a tenth of the bytes to send and to store. Compressed here unless the
+            // writer made the copy as it wrote the file.
+            using var content = gzipped?.Invoke(name) is { } copy
+                ? new MemoryStream(copy.Array!, copy.Offset, copy.Count, writable: false)
+                : new MemoryStream();
+            if (content.Length == 0)
             {
+                await using var file = File.OpenRead(path);
+                await using var gzip = new GZipStream(content, CompressionLevel.Fastest, leaveOpen: true);
                 await file.CopyToAsync(gzip, cancellationToken);
             }
 

@@ -187,4 +187,61 @@ public sealed class ReportStoreTests : DatabaseTest
         rows.Select(r => r.LineNo).Should().Equal(2L, 3L);
         (await Reports.QuarantineAsync(null, null, 10, Ct)).Should().HaveCount(3);
     }
+
+    [Fact]
+    public async Task ReadRunFindings_StreamsEachOrderAsTheReportListsIt_AndTheReadSentAheadReturnsTheSameRows()
+    {
+        var runId = await CreateRunAsync();
+        // Ties on amount and on order number, findings without an amount or an order (orphans), and resolved ones.
+        (string Id, string Kind, string? Order, string? Txn, decimal? Charged, decimal? Compensation, string Change)[] rows =
+        [
+            ("f1", "duplicate_charge", "KM3", "T3", 20.00m, 10.00m, "new"),
+            ("f2", "charged_not_delivered", "KM3", "T3", 20.00m, 20.00m, "open"),
+            ("f3", "amount_mismatch", "KM1", "T1", 20.00m, null, "open"),
+            ("f4", "orphan_charge", null, "T0", 5.00m, null, "new"),
+            ("f5", "delivered_not_charged", "KM2", null, null, null, "new"),
+            ("f6", "pending", "KM4", "T4", 20.0m, null, "open"),
+            ("f7", "charged_not_delivered", "KM0", "T9", 99.00m, 99.00m, "resolved"),
+            ("f8", "pending", "KM5", "T5", 1.00m, null, "resolved"),
+        ];
+        foreach (var r in rows)
+        {
+            await using var insert = Database.DataSource.CreateCommand(
+                """
+                INSERT INTO run_finding (run_id, finding_id, change, kind, business_date, order_no, provider_txn_id, charged_amount,
+                                         compensation_action, compensation_amount, currency, detail)
+                VALUES ($1, $2, $3, $4, DATE '2026-11-18', $5, $6, $7, $8, $9, 'CNY', 'detail of ' || $2)
+                """);
+            insert.Parameters.AddWithValue(runId);
+            insert.Parameters.AddWithValue(r.Id);
+            insert.Parameters.AddWithValue(r.Change);
+            insert.Parameters.AddWithValue(r.Kind);
+            insert.Parameters.AddWithValue((object?)r.Order ?? DBNull.Value);
+            insert.Parameters.AddWithValue((object?)r.Txn ?? DBNull.Value);
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)r.Charged ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric });
+            insert.Parameters.AddWithValue(r.Compensation is null ? "manual_review" : "refund");
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)r.Compensation ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric });
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        Reports.ReadRunFindings(runId, resolved: false, largestAmountFirst: false).Select(f => f.FindingId).Should()
+            .Equal(["f3", "f5", "f2", "f1", "f6", "f4"], "order number (else txn id), then kind, then id: KM1 < KM2 < KM3 < KM4 < T0");
+        Reports.ReadRunFindings(runId, resolved: false, largestAmountFirst: true).Select(f => f.FindingId).Should()
+            .Equal(["f3", "f2", "f6", "f1", "f4", "f5"], "compensation else charged, largest first and unknown last; ties by order number and kind");
+        Reports.ReadRunFindings(runId, resolved: true, largestAmountFirst: true).Select(f => f.FindingId).Should().Equal(["f7", "f8"]);
+
+        await using (var ahead = await Reports.OpenRunFindingsAsync(runId, resolved: false, largestAmountFirst: true, Ct))
+        {
+            ahead.Rows().Should().BeEquivalentTo(
+                Reports.ReadRunFindings(runId, resolved: false, largestAmountFirst: true), o => o.WithStrictOrdering());
+        }
+
+        var counts = await Reports.RunFindingCountsAsync(runId, Ct);
+        counts.Should().Be(new ReportFindingCounts(New: 3, Open: 3, Pending: 1, Resolved: 2, ResolvedPending: 1));
+        var kinds = await Reports.RunKindTotalsAsync(runId, Ct);
+        kinds.Should().HaveCount(6).And.NotContain(k => k.Kind == "charged_not_delivered" && k.Count != 1);
+        kinds.Single(k => k.Kind == "duplicate_charge").Should().Be(new RunKindTotalsRow("duplicate_charge", "CNY", 1, 20.00m, 1, 10.00m, 1));
+        kinds.Single(k => k.Kind == "delivered_not_charged").Should().Be(new RunKindTotalsRow("delivered_not_charged", "CNY", 1, 0m, 0, 0m, 0));
+        kinds.Single(k => k.Kind == "amount_mismatch").Should().Be(new RunKindTotalsRow("amount_mismatch", "CNY", 1, 20.00m, 1, 0m, 0));
+    }
 }
