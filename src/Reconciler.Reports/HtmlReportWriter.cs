@@ -404,7 +404,6 @@ public static class HtmlReportWriter
         w.WriteLine("</section>");
     }
 
-    /// <summary>Largest first by compensation amount, else charged amount; ties by order number (else txn id) and kind.</summary>
     private static string FormatInstant(DateTimeOffset instant, string timeZoneId)
     {
         var utc = instant.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", Invariant) + " UTC";

@@ -65,7 +65,5 @@ public static class MismatchesCsvWriter
         csv.Flush();
     }
 
-    /// <summary>The order the rows are written in: by order number (else provider transaction id), then kind name, ordinal.</summary>
-
     private static string? Text(string? value) => value is null ? null : SpreadsheetText.Neutralise(value);
 }
