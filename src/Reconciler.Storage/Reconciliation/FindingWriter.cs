@@ -214,11 +214,11 @@ public sealed class FindingWriter : IAsyncDisposable
             """, p, cancellationToken);
 
         var requests = (await _connection.QueryAsync<bool>(new CommandDefinition(
-            """
+            $"""
             INSERT INTO compensation_request AS c (request_id, order_no, kind, action, amount, currency, created_run_id)
             SELECT DISTINCT ON (finding_id) finding_id, order_no, kind, compensation_action, compensation_amount, currency, @runId
             FROM finding_stage s
-            WHERE compensation_action IN ('refund', 'redeliver')
+            WHERE compensation_action IN ({CompensationActionSql.Automatic})
               -- The requests the upsert would leave alone, left out first by one hash anti-join (a rerun stages 100k
               -- findings whose requests are already pending as they were, or already claimed or done).
               AND NOT EXISTS (SELECT 1 FROM compensation_request k

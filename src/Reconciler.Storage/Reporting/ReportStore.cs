@@ -129,11 +129,11 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<RunKindTotalsRow>> RunKindTotalsAsync(long runId, CancellationToken cancellationToken) =>
         await QueryAsync<RunKindTotalsRow>(
-            """
+            $"""
             SELECT kind AS Kind, coalesce(currency, '') AS Currency, count(*) AS Count,
                    coalesce(sum(charged_amount), 0) AS Charged, count(charged_amount) AS ChargedAmounts,
-                   coalesce(sum(compensation_amount) FILTER (WHERE compensation_action IN ('refund', 'redeliver')), 0) AS Compensation,
-                   count(compensation_amount) FILTER (WHERE compensation_action IN ('refund', 'redeliver')) AS CompensationAmounts
+                   coalesce(sum(compensation_amount) FILTER (WHERE compensation_action IN ({CompensationActionSql.Automatic})), 0) AS Compensation,
+                   count(compensation_amount) FILTER (WHERE compensation_action IN ({CompensationActionSql.Automatic})) AS CompensationAmounts
             FROM run_finding WHERE run_id = @runId AND change <> 'resolved'
             GROUP BY kind, coalesce(currency, '')
             """, new { runId }, cancellationToken);

@@ -158,6 +158,19 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             "DELETE FROM run_file WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken));
     }
 
+    private static async Task<MemoryStream> CompressAsync(string path, CancellationToken cancellationToken)
+    {
+        var content = new MemoryStream();
+        await using (var file = File.OpenRead(path))
+        await using (var gzip = new GZipStream(content, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await file.CopyToAsync(gzip, cancellationToken);
+        }
+
+        content.Position = 0;
+        return content;
+    }
+
     /// <summary>Stores the run's outputs byte for byte and marks it completed, in one transaction.</summary>
     /// <param name="gzipped">The gzip copy of an output by file name, when the writer made one as it wrote the file.</param>
     public async Task CompleteRunAsync(
@@ -179,15 +192,7 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             // writer made the copy as it wrote the file.
             using var content = gzipped?.Invoke(name) is { } copy
                 ? new MemoryStream(copy.Array!, copy.Offset, copy.Count, writable: false)
-                : new MemoryStream();
-            if (content.Length == 0)
-            {
-                await using var file = File.OpenRead(path);
-                await using var gzip = new GZipStream(content, CompressionLevel.Fastest, leaveOpen: true);
-                await file.CopyToAsync(gzip, cancellationToken);
-            }
-
-            content.Position = 0;
+                : await CompressAsync(path, cancellationToken);
             await using var command = new NpgsqlCommand(
                 """
                 INSERT INTO run_output (run_id, name, content, content_encoding) VALUES (@runId, @name, @content, 'gzip')
