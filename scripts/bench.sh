@@ -8,6 +8,7 @@
 # 08:00-16:00), days:K:N@RATE (K consecutive days into one schema). scripts/bench/matrix.py does the work and
 # scripts/bench/README.md explains the figures; the script exits 1 when a step grows faster than linear.
 #   BENCH_TIMEOUT   seconds one measured run may take before it is killed (default 600)
+#   BENCH_KEEP_SCHEMA=1  keep each case's schema afterwards (the log names it), to EXPLAIN statements on its data
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

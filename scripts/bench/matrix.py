@@ -232,7 +232,10 @@ def main(argv: list[str]) -> int:
                     runs.append(r)
                 expected_carry = carried_over(expected)
         finally:
-            psql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            if os.environ.get("BENCH_KEEP_SCHEMA") == "1":
+                log(f"kept schema {schema} (BENCH_KEEP_SCHEMA=1)")
+            else:
+                psql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         results.extend(runs)
 
     print("\nChecks (fail = a step grew faster than linear, or a later day cost more than the first):")
