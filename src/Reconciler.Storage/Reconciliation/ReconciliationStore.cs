@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 using Reconciler.Core.Matching;
 
 namespace Reconciler.Storage.Reconciliation;
@@ -57,10 +58,13 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken);
 
+        // The scope's carried-over orders and the date's order-number bounds, read once for the three streams.
+        var scope = await ReadScopeAsync(money, watched, window, cancellationToken);
+
         // The orders and the delivery rows sort on their own connections while the money lines are staged here.
-        var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched), window, cancellationToken);
-        var deliveriesStream = deliveries.ReadAsync(EvidenceSql.ScopeDeliveries(watched), window, cancellationToken);
-        await using (var stage = money.Command(EvidenceSql.StageMoneyLines(watched), window))
+        var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched), window, cancellationToken, scope);
+        var deliveriesStream = deliveries.ReadAsync(EvidenceSql.ScopeDeliveries(watched), window, cancellationToken, scope);
+        await using (var stage = money.Command(EvidenceSql.StageMoneyLines(watched), window, scope))
         {
             await stage.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -226,6 +230,21 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("date", window.Date);
     }
 
+    private static async Task<ScopeParameters> ReadScopeAsync(
+        DaySizedSession session, bool watched, ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        await using var reader = await session.ReadAsync(EvidenceSql.ScopeBounds(watched), window, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("PostgreSQL returned no scope bounds");
+        }
+
+        return new ScopeParameters(
+            reader.IsDBNull(0) ? null : reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.GetFieldValue<string[]>(2));
+    }
+
     private static async Task<T> ScalarAsync<T>(DaySizedSession session, string sql, ReconciliationWindow window, CancellationToken cancellationToken)
     {
         await using var command = session.Command(sql, window);
@@ -303,23 +322,35 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     [System.Text.RegularExpressions.GeneratedRegex("^[0-9A-F]+-[0-9A-F]+-[0-9]+$")]
     private static partial System.Text.RegularExpressions.Regex SnapshotId();
 
+    /// <summary>The date's least and greatest order number (null when it has none) and the carried-over orders.</summary>
+    private sealed record ScopeParameters(string? Low, string? High, string[] Carried);
+
     private sealed class DaySizedSession(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
         public NpgsqlConnection Connection => connection;
 
         public NpgsqlTransaction Transaction => transaction;
 
-        public NpgsqlCommand Command(string sql, ReconciliationWindow window)
+        public NpgsqlCommand Command(string sql, ReconciliationWindow window, ScopeParameters? scope = null)
         {
             var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
             AddWindow(command, window);
+            if (scope is not null)
+            {
+                // Null bounds (no order on the date) match no row, as the empty date part would.
+                command.Parameters.Add(new NpgsqlParameter("low", NpgsqlDbType.Text) { Value = (object?)scope.Low ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter("high", NpgsqlDbType.Text) { Value = (object?)scope.High ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter("carried", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = scope.Carried });
+            }
+
             return command;
         }
 
-        public async Task<NpgsqlDataReader> ReadAsync(string sql, ReconciliationWindow window, CancellationToken cancellationToken)
+        public async Task<NpgsqlDataReader> ReadAsync(
+            string sql, ReconciliationWindow window, CancellationToken cancellationToken, ScopeParameters? scope = null)
         {
             // The reader owns its command's lifetime: disposing the reader is enough (CommandBehavior.Default keeps the connection).
-            var command = Command(sql, window);
+            var command = Command(sql, window, scope);
             return await command.ExecuteReaderAsync(cancellationToken);
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using Npgsql;
 using Reconciler.Core.Evidence;
 using Reconciler.Core.Matching;
@@ -73,6 +74,98 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         tally.Complete.Should().BeTrue();
         tally.Orders.Should().Equal(await reports.OrderTotalsAsync(WindowFor(Day), Ct));
         tally.Vendors.Should().Equal(await reports.VendorTotalsAsync(WindowFor(Day), Ct));
+    }
+
+    /// <summary>
+    /// The orders carried over from earlier dates (an open finding) are read through an array and the date's evidence
+    /// through its least and greatest order number: carried-over orders numbered below, inside and above the date's
+    /// range, with a refund naming only the payment, a copy of a date order's payment naming a carried-over order, and
+    /// an order of an earlier date with no open finding (out of scope) numbered inside the range.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public async Task ReadOrderEvidenceAsync_EqualsTheSetBasedQuery_WithOrdersCarriedOverFromEarlierDates(int seed)
+    {
+        var random = new Random(seed);
+        var runId = await CreateRunAsync();
+        var day = RandomDay(random);
+        var below = Order("KA-carried-1", Beijing(11, 16, 9, 0), amount: 30m, payChannel: "wechat");
+        var inside = Order("KM20261117000002", Beijing(11, 17, 13, 0), amount: 40m, payChannel: "alipay");
+        var above = Order("zz-carried-3", Beijing(11, 17, 20, 0), amount: 50m, payChannel: "wechat");
+        var closed = Order("KM20261117000003", Beijing(11, 17, 14, 0), amount: 60m, payChannel: "wechat");
+        await ImportOrdersAsync(runId, "orders.csv", [.. day.Orders, below, inside, above, closed]);
+        var dateOrder = day.Orders.First(o => o.CreatedAt >= Beijing(11, 18, 0, 0) && o.PayChannel == "wechat");
+        var dateLine = Payment("wechat", "T-SHARED", dateOrder.OrderNo, dateOrder.Amount, dateOrder.CreatedAt.AddMinutes(1));
+        day.SettlementFiles[0].Lines.AddRange(
+        [
+            Payment("wechat", "T-BELOW", below.OrderNo, 30m, below.CreatedAt.AddMinutes(2)),
+            Line("wechat", SettlementEntryType.Refund, "T-BELOW", "R-BELOW", null, 10m, below.CreatedAt.AddDays(2)),
+            Payment("wechat", "T-ABOVE", above.OrderNo, 50m, above.CreatedAt.AddMinutes(2)),
+            Payment("wechat", "T-ABOVE-2", above.OrderNo, 50m, above.CreatedAt.AddMinutes(3)),
+            Payment("wechat", "T-CLOSED", closed.OrderNo, 60m, closed.CreatedAt.AddMinutes(2)),
+            dateLine,
+        ]);
+        day.SettlementFiles[1].Lines.Add(dateLine with { OrderNo = above.OrderNo });
+        var alipay = day.SettlementFiles.First(f => f.Provider == "alipay");
+        alipay.Lines.Add(Payment("alipay", "T-INSIDE", inside.OrderNo, 41m, inside.CreatedAt.AddMinutes(2)));
+        day.DeliveryFiles[0].Add(Delivery("fulu", "V-INSIDE", inside.OrderNo, DeliveryStatus.Success, inside.TargetAccount, inside.Quantity, inside.CreatedAt.AddMinutes(5)));
+        day.DeliveryFiles[1].Add(Delivery("fulu", "V-ABOVE", above.OrderNo, DeliveryStatus.Processing, above.TargetAccount, above.Quantity));
+        day.DeliveryFiles[1].Add(Delivery("fulu", "V-CLOSED", closed.OrderNo, DeliveryStatus.Success, closed.TargetAccount, closed.Quantity, closed.CreatedAt.AddMinutes(5)));
+        for (var i = 0; i < day.SettlementFiles.Count; i++)
+        {
+            var file = day.SettlementFiles[i];
+            if (file.Lines.Count > 0)
+            {
+                await ImportSettlementAsync(runId, string.Create(CultureInfo.InvariantCulture, $"bill_{i}.csv"), file.Provider, file.Lines);
+            }
+        }
+
+        for (var i = 0; i < day.DeliveryFiles.Count; i++)
+        {
+            await ImportDeliveriesAsync(runId, string.Create(CultureInfo.InvariantCulture, $"vendor_{i}.csv"), day.DeliveryFiles[i].ToArray());
+        }
+
+        // Open findings of earlier dates (one order has two), a resolved one, and an orphan's (never carried as an order).
+        await using (var connection = await Database.DataSource.OpenConnectionAsync(Ct))
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO finding (finding_id, kind, business_date, order_no, compensation_action, detail, status, first_run_id, last_run_id)
+                VALUES ('f-below', 'charged_not_delivered', '2026-11-16', 'KA-carried-1', 'refund', '', 'open', @runId, @runId),
+                       ('f-inside', 'amount_mismatch', '2026-11-17', 'KM20261117000002', 'none', '', 'open', @runId, @runId),
+                       ('f-above', 'duplicate_charge', '2026-11-17', 'zz-carried-3', 'refund', '', 'open', @runId, @runId),
+                       ('f-above-2', 'pending', '2026-11-17', 'zz-carried-3', 'none', '', 'open', @runId, @runId),
+                       ('f-closed', 'charged_not_delivered', '2026-11-17', 'KM20261117000003', 'refund', '', 'resolved', @runId, @runId),
+                       ('f-orphan', 'orphan_charge', '2026-11-17', 'KM20261117000001', 'none', '', 'open', @runId, @runId)
+                """, new { runId });
+        }
+
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        var merged = new List<OrderEvidence>();
+        await foreach (var order in new ReconciliationStore(Database.DataSource).ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct))
+        {
+            merged.Add(order);
+        }
+
+        var reference = await ReadReferenceAsync(missing);
+        merged.Select(o => o.OrderNo).Should().OnlyHaveUniqueItems();
+        merged.Should().HaveCount(reference.Count);
+        foreach (var order in merged)
+        {
+            reference.Should().ContainKey(order.OrderNo);
+            order.Should().Be(reference[order.OrderNo], "order {0} (seed {1})", order.OrderNo, seed);
+        }
+
+        merged.Select(o => o.OrderNo).Should().Contain([below.OrderNo, inside.OrderNo, above.OrderNo])
+            .And.NotContain([closed.OrderNo, "KM20261117000001"]);
+        merged.Single(o => o.OrderNo == below.OrderNo).RefundTotal.Should().Be(10m, "the refund names only the payment");
+        merged.Single(o => o.OrderNo == above.OrderNo).InFlight.Should().BeTrue();
+        var shared = string.CompareOrdinal(dateOrder.OrderNo, above.OrderNo) < 0 ? dateOrder.OrderNo : above.OrderNo;
+        merged.Single(o => o.OrderNo == shared).ProviderTxnId.Should().Contain("T-SHARED", "a line named by two orders counts for the first");
+        merged.Single(o => o.OrderNo == (shared == above.OrderNo ? dateOrder.OrderNo : above.OrderNo)).ProviderTxnId
+            .Should().NotContain("T-SHARED");
     }
 
     [Fact]
