@@ -24,6 +24,10 @@ public sealed class EvidenceImport : IAsyncDisposable
     private readonly List<(long Line, string Raw, string Reason)> _quarantined = [];
     private NpgsqlBinaryImporter? _copy;
     private long _rows;
+
+    // The span of the settlement lines' times, kept with the file (migration 0015).
+    private DateTimeOffset? _firstOccurredAt;
+    private DateTimeOffset? _lastOccurredAt;
     private bool _finished;
 
     private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId, bool ordersStraightIn)
@@ -132,8 +136,11 @@ public sealed class EvidenceImport : IAsyncDisposable
         copy.WriteOrNull(settlement.Fee);
         copy.WriteOrNull(settlement.Net);
         copy.Write(settlement.Currency, NpgsqlDbType.Text);
-        copy.Write(settlement.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        var occurredAt = settlement.OccurredAt.ToUniversalTime();
+        copy.Write(occurredAt, NpgsqlDbType.TimestampTz);
         copy.Write(settlement.ProviderStatus, NpgsqlDbType.Text);
+        _firstOccurredAt = _firstOccurredAt is { } first && first <= occurredAt ? first : occurredAt;
+        _lastOccurredAt = _lastOccurredAt is { } last && last >= occurredAt ? last : occurredAt;
         _rows++;
     }
 
@@ -226,10 +233,15 @@ public sealed class EvidenceImport : IAsyncDisposable
             """
             UPDATE imported_file
             SET status = 'imported', sha256 = coalesce(@contentSha256, sha256), provider = @Provider, rows_imported = @rows, rows_quarantined = @quarantined,
-                control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd
+                control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd,
+                first_occurred_at = @first, last_occurred_at = @last
             WHERE file_id = @FileId
             """,
-            new { contentSha256, facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd, FileId },
+            new
+            {
+                contentSha256, facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd,
+                first = _firstOccurredAt, last = _lastOccurredAt, FileId,
+            },
             _transaction, cancellationToken: cancellationToken));
         CrashPoints.Reach("import-before-commit");
         await _transaction.CommitAsync(cancellationToken);

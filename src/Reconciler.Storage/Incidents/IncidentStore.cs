@@ -1,3 +1,4 @@
+using System.Data;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
@@ -108,7 +109,12 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             return;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(IncidentSql.Attempts, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        var (low, high) = await connection.QuerySingleAsync<(string? Low, string? High)>(new CommandDefinition(
+            EvidenceSql.OrderBounds(watched: false), parameters, transaction, cancellationToken: cancellationToken));
+        var bounded = new DynamicParameters(parameters);
+        bounded.Add("low", low, DbType.String);
+        bounded.Add("high", high, DbType.String);
+        await connection.ExecuteAsync(new CommandDefinition(IncidentSql.Attempts, bounded, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(IncidentSql.KeepAttempts, stamp, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
     }
 

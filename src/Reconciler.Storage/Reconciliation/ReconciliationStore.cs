@@ -188,8 +188,13 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             SELECT DISTINCT f.provider FROM imported_file f
             WHERE f.kind = 'settlement' AND f.status IN ('imported', 'no_bill') AND f.provider = ANY(@providers)
               AND ((f.period_start <= @date AND f.period_end >= @date)
-                   OR EXISTS (SELECT 1 FROM settlement_line s
-                              WHERE s.file_id = f.file_id AND s.occurred_at >= @start AND s.occurred_at < @end))
+                   -- Only a file whose lines span the date can hold lines of it (files imported before migration 0015
+                   -- have no span and are looked into): the probe reads the date's lines, and a file of another date
+                   -- has none, so each one probed read them all (12 files, 1 s on the 7th day of a 300 k series).
+                   OR (f.rows_imported > 0
+                       AND (f.first_occurred_at IS NULL OR (f.first_occurred_at < @end AND f.last_occurred_at >= @start))
+                       AND EXISTS (SELECT 1 FROM settlement_line s
+                                   WHERE s.file_id = f.file_id AND s.occurred_at >= @start AND s.occurred_at < @end)))
             """, parameters, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
         var rejected = (await connection.QueryAsync<(string Provider, string Reason)>(new CommandDefinition(
             """
@@ -206,13 +211,18 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             .ToList();
     }
 
-    /// <summary>Whether any order created on the date is stored yet.</summary>
+    /// <summary>
+    /// Whether any order created on the date is stored yet. Ordered by creation time so that PostgreSQL reads the index
+    /// range: as a bare <c>EXISTS</c> it scanned the table from its start, through every earlier date's orders, before
+    /// reaching the date's (0.4 s on the 7th day of a 300 k series, growing with history).
+    /// </summary>
     public async Task<bool> HasOrdersAsync(ReconciliationWindow window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Not inside EXISTS: PostgreSQL drops an ORDER BY there.
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM platform_order WHERE created_at >= @start AND created_at < @end)",
+            "SELECT coalesce((SELECT true FROM platform_order WHERE created_at >= @start AND created_at < @end ORDER BY created_at LIMIT 1), false)",
             new { start = window.DayStart.ToUniversalTime(), end = window.DayEnd.ToUniversalTime() }, cancellationToken: cancellationToken));
     }
 

@@ -65,6 +65,35 @@ public sealed class MissingSettlementsTests : DatabaseTest
         missing.Should().Equal(new MissingSettlement("alipay", Day, "no file arrived"));
     }
 
+    /// <summary>
+    /// A file without a period is looked into only when its lines' span (kept at import, migration 0015) meets the date;
+    /// one spanning the date with no line in it still does not count, and a file imported before the span was kept is
+    /// looked into as before.
+    /// </summary>
+    [Fact]
+    public async Task FindMissingSettlementsAsync_LooksIntoFilesWithoutPeriod_ByTheSpanOfTheirLines()
+    {
+        var runId = await CreateRunWithOrdersAsync();
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_export.csv", "wechat",
+        [
+            Payment("wechat", "4200002345202611171234567890", "KM202611170000013", 648.00m, Beijing(11, 17, 12, 0)),
+            Payment("wechat", "4200002345202611191234567890", "KM202611190000013", 648.00m, Beijing(11, 19, 12, 0)),
+        ]);
+        await ImportSettlementAsync(runId, "20881234567890120156_export.csv", "alipay",
+            [Payment("alipay", "2026111822001412345678901234", "KM202611180000019", 648.00m, Beijing(11, 18, 9, 1))]);
+        var spans = (await Database.QueryAsync<(string Provider, DateTime? First, DateTime? Last)>(
+            "SELECT provider, first_occurred_at, last_occurred_at FROM imported_file WHERE kind = 'settlement' ORDER BY provider")).ToList();
+        spans.Should().Equal(
+            ("alipay", Beijing(11, 18, 9, 1).UtcDateTime, Beijing(11, 18, 9, 1).UtcDateTime),
+            ("wechat", Beijing(11, 17, 12, 0).UtcDateTime, Beijing(11, 19, 12, 0).UtcDateTime));
+
+        (await FindAsync(runId)).Should().Equal(new MissingSettlement("wechat", Day, "no file arrived"));
+
+        // As if imported before migration 0015: no span, so the file is looked into and its line of the date counts.
+        await Database.ExecuteAsync("UPDATE imported_file SET first_occurred_at = NULL, last_occurred_at = NULL WHERE provider = 'alipay'");
+        (await FindAsync(runId)).Should().Equal(new MissingSettlement("wechat", Day, "no file arrived"));
+    }
+
     [Fact]
     public async Task FindMissingSettlementsAsync_IgnoresFileOfAnotherDate_WhenItsPeriodDoesNotCoverTheDate()
     {
