@@ -9,6 +9,7 @@
 # scripts/bench/README.md explains the figures; the script exits 1 when a step grows faster than linear.
 #   BENCH_TIMEOUT   seconds one measured run may take before it is killed (default 600)
 #   BENCH_KEEP_SCHEMA=1  keep each case's schema afterwards (the log names it), to EXPLAIN statements on its data
+#   BENCH_DLL       another build's reconciler.dll to measure (a worktree of an older commit: an A/B on the same days)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
