@@ -32,22 +32,7 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         var runId = await CreateRunAsync();
         var day = RandomDay(random);
         await ImportOrdersAsync(runId, "orders.csv", day.Orders.ToArray());
-        for (var i = 0; i < day.SettlementFiles.Count; i++)
-        {
-            var file = day.SettlementFiles[i];
-            if (file.Lines.Count > 0)
-            {
-                await ImportSettlementAsync(runId, string.Create(CultureInfo.InvariantCulture, $"bill_{i}.csv"), file.Provider, file.Lines);
-            }
-        }
-
-        for (var i = 0; i < day.DeliveryFiles.Count; i++)
-        {
-            if (day.DeliveryFiles[i].Count > 0)
-            {
-                await ImportDeliveriesAsync(runId, string.Create(CultureInfo.InvariantCulture, $"vendor_{i}.csv"), day.DeliveryFiles[i].ToArray());
-            }
-        }
+        await ImportFilesAsync(runId, day);
 
         var missing = new HashSet<string>(StringComparer.Ordinal) { "stripe" };
         var tally = new EvidenceTally();
@@ -113,19 +98,7 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         day.DeliveryFiles[0].Add(Delivery("fulu", "V-INSIDE", inside.OrderNo, DeliveryStatus.Success, inside.TargetAccount, inside.Quantity, inside.CreatedAt.AddMinutes(5)));
         day.DeliveryFiles[1].Add(Delivery("fulu", "V-ABOVE", above.OrderNo, DeliveryStatus.Processing, above.TargetAccount, above.Quantity));
         day.DeliveryFiles[1].Add(Delivery("fulu", "V-CLOSED", closed.OrderNo, DeliveryStatus.Success, closed.TargetAccount, closed.Quantity, closed.CreatedAt.AddMinutes(5)));
-        for (var i = 0; i < day.SettlementFiles.Count; i++)
-        {
-            var file = day.SettlementFiles[i];
-            if (file.Lines.Count > 0)
-            {
-                await ImportSettlementAsync(runId, string.Create(CultureInfo.InvariantCulture, $"bill_{i}.csv"), file.Provider, file.Lines);
-            }
-        }
-
-        for (var i = 0; i < day.DeliveryFiles.Count; i++)
-        {
-            await ImportDeliveriesAsync(runId, string.Create(CultureInfo.InvariantCulture, $"vendor_{i}.csv"), day.DeliveryFiles[i].ToArray());
-        }
+        await ImportFilesAsync(runId, day);
 
         // Open findings of earlier dates (one order has two), a resolved one, and an orphan's (never carried as an order).
         await using (var connection = await Database.DataSource.OpenConnectionAsync(Ct))
@@ -210,6 +183,27 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         var (fourth, fourthWatch, _) = await ReadWatchedAsync(rules, "another policy", missing);
         fourthWatch.WatchedSince.Should().NotBeNull();
         fourth.Should().BeEquivalentTo(third.Where(o => !rules.CannotBreak(o)));
+    }
+
+    /// <summary>The day's settlement and delivery files, each non-empty one imported as a file of its own.</summary>
+    private async Task ImportFilesAsync(long runId, RandomEvidenceDay day)
+    {
+        for (var i = 0; i < day.SettlementFiles.Count; i++)
+        {
+            var file = day.SettlementFiles[i];
+            if (file.Lines.Count > 0)
+            {
+                await ImportSettlementAsync(runId, string.Create(CultureInfo.InvariantCulture, $"bill_{i}.csv"), file.Provider, file.Lines);
+            }
+        }
+
+        for (var i = 0; i < day.DeliveryFiles.Count; i++)
+        {
+            if (day.DeliveryFiles[i].Count > 0)
+            {
+                await ImportDeliveriesAsync(runId, string.Create(CultureInfo.InvariantCulture, $"vendor_{i}.csv"), day.DeliveryFiles[i].ToArray());
+            }
+        }
     }
 
     private async Task<(List<OrderEvidence> Orders, EvidenceWatch Watch, EvidenceTally Tally)> ReadWatchedAsync(
