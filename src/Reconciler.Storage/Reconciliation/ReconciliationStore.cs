@@ -62,9 +62,10 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         var scope = await ReadScopeAsync(money, watched, window, cancellationToken);
 
         // The orders and the delivery rows sort on their own connections while the money lines are staged here.
-        var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched), window, cancellationToken, scope);
-        var deliveriesStream = deliveries.ReadAsync(EvidenceSql.ScopeDeliveries(watched), window, cancellationToken, scope);
-        await using (var stage = money.Command(EvidenceSql.StageMoneyLines(watched), window, scope))
+        var carried = scope.Carried.Length > 0;
+        var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried), window, cancellationToken, scope);
+        var deliveriesStream = deliveries.ReadAsync(EvidenceSql.ScopeDeliveries(watched, carried), window, cancellationToken, scope);
+        await using (var stage = money.Command(EvidenceSql.StageMoneyLines(watched, carried), window, scope))
         {
             await stage.ExecuteNonQueryAsync(cancellationToken);
         }
