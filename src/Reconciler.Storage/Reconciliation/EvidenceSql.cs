@@ -157,18 +157,23 @@ internal static class EvidenceSql
         CREATE TEMP TABLE evidence_line ON COMMIT DROP AS
         {PerScopePart(watched, carried, ScopeMoneyLinesNamed, "s.order_no")}
         UNION ALL
-        SELECT r.* FROM ({ReversedPairs("p.order_no BETWEEN @low AND @high")} OFFSET 0) r JOIN ({DateOrders(watched)}) scope USING (order_no)
-        {(carried ? "UNION ALL\n" + ReversedPairs("p.order_no = ANY(@carried)") : string.Empty)}
+        {PerScopePart(watched, carried, ScopeReversedLines, "p.order_no")}
         """;
 
-    /// <summary>Refunds and chargebacks paired with the payment they reverse, where the two name different orders.</summary>
-    private static string ReversedPairs(string payments) =>
-        $"""
-        SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
-        FROM settlement_line p
-        JOIN settlement_line r ON r.provider = p.provider AND r.provider_txn_id = p.provider_txn_id
-        WHERE p.entry_type = 'payment' AND {payments}
-          AND r.entry_type IN ('refund', 'chargeback', 'chargeback_reversal') AND r.order_no IS DISTINCT FROM p.order_no
+    /// <summary>
+    /// Refunds and chargebacks paired with the payment they reverse (the part's payments, <c>{bound}</c>), where the two
+    /// name different orders; then joined with the part's <c>{scope}</c> (none for the carried-over part).
+    /// </summary>
+    private const string ScopeReversedLines =
+        """
+        SELECT r.* FROM (
+            SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
+            FROM settlement_line p
+            JOIN settlement_line r ON r.provider = p.provider AND r.provider_txn_id = p.provider_txn_id
+            WHERE p.entry_type = 'payment' AND {bound}
+              AND r.entry_type IN ('refund', 'chargeback', 'chargeback_reversal') AND r.order_no IS DISTINCT FROM p.order_no
+            OFFSET 0
+        ) r {scope}
         """;
 
     private const string ScopeMoneyLinesNamed =
