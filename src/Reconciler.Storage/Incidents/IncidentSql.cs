@@ -38,7 +38,7 @@ internal static class IncidentSql
             FROM platform_order o JOIN delivery_event d ON d.order_no = o.order_no
             WHERE o.created_at >= @start AND o.created_at < @end AND d.finished_at IS NOT NULL AND d.status IN ('success', 'failed')
               -- The date's delivery rows from the order-number index where numbers grow with time, instead of a scan of
-              -- every date's rows (EvidenceSql.ScopeBounds; the bounds leave out no row of the date's orders).
+              -- every date's rows (EvidenceSql.OrderBounds; the bounds leave out no row of the date's orders).
               AND d.order_no BETWEEN @low AND @high
         ),
         failures AS (
