@@ -10,7 +10,7 @@ namespace Reconciler.Formats.Parsing;
 /// </summary>
 internal static partial class FieldParsing
 {
-    private static readonly string[] s_offsetFormats =
+    internal static readonly string[] OffsetFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
         "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz",
@@ -81,8 +81,13 @@ internal static partial class FieldParsing
 
     public static bool TryOffsetTime(string value, out DateTimeOffset time)
     {
+        if (FixedLayoutTime.TryIsoOffset(value, out time))
+        {
+            return true;
+        }
+
         var parsed = DateTimeOffset.TryParseExact(
-            value, s_offsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
+            value, OffsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
         time = time.ToUniversalTime();
         return parsed;
     }
@@ -94,7 +99,8 @@ internal static partial class FieldParsing
     public static DateTimeOffset WallClock(string field, string value, string format, TimeZoneInfo zone)
     {
         Required(field, value);
-        if (!DateTime.TryParseExact(value, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var wallClock))
+        if (!FixedLayoutTime.TryWallClock(value, format, out var wallClock) &&
+            !DateTime.TryParseExact(value, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out wallClock))
         {
             throw new FormatException($"field {field}: '{value}' is not a time of the form {format}");
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Reconciler.Core.Time;
+using Reconciler.Formats.Parsing;
 
 namespace Reconciler.Formats.Providers;
 
@@ -36,6 +37,16 @@ internal static class ProviderParsing
     public static DateTime WallClock(string field, string? cell, params string[] formats)
     {
         var text = Clean(cell);
+        // The fixed layouts digit by digit first (FixedLayoutTime); the formats of one column never share a layout, so
+        // the first that fits is the one the exact parse would pick.
+        foreach (var format in formats)
+        {
+            if (FixedLayoutTime.TryWallClock(text, format, out var fast))
+            {
+                return fast;
+            }
+        }
+
         if (!DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
             throw new RowFormatException(field, text.Length == 0 ? "is empty, a date and time is required" : $"'{text}' is not a date");
