@@ -55,7 +55,10 @@ if [ "$already_running" -eq 0 ] && [ ! -s "$data/PG_VERSION" ]; then
   mkdir -p "$data" "$run_dir"
   [ "$(id -u)" -eq 0 ] && chown -R "$owner" "$(dirname "$data")"
   chmod 700 "$data"
-  as_pg "$pgbin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  # Text is compared bytewise (LC_COLLATE C) and classified as UTF-8 (LC_CTYPE C.UTF-8): every key Reconciler sorts,
+  # groups and indexes is an identifier, and PostgreSQL 15 sends any other collation, C.UTF-8 included, through
+  # strcoll for each comparison (README, "The database").
+  as_pg "$pgbin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --lc-collate=C >/dev/null
   cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port

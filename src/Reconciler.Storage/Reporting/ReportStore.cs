@@ -64,10 +64,13 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         var rows = (await connection.QueryAsync<SettlementTotalsRow>(new CommandDefinition(
             """
             WITH line AS (
-                -- Copies of one provider line in two files are identical: one of each counts.
+                -- Copies of one provider line in two files are identical: one of each counts. The reference leads
+                -- the key, compared bytewise: a sort on it starts from abbreviated keys, where a sort led by the
+                -- provider (a handful of values) compared every pair of a million lines through the locale
+                -- (5.1-5.5 s -> 2.2-3.1 s at 1 M). The groups are the same: equality of text is bytewise either way.
                 SELECT provider, entry_type, min(gross) AS gross, min(fee) AS fee, min(currency) AS currency
                 FROM settlement_line WHERE occurred_at >= @start AND occurred_at < @end
-                GROUP BY provider, entry_type, entry_ref
+                GROUP BY entry_ref COLLATE "C", provider, entry_type
             )
             SELECT provider AS Provider, currency AS Currency,
                    count(*) FILTER (WHERE entry_type = 'payment') AS Payments,
