@@ -95,13 +95,21 @@ def day_dir(day: datetime.date, orders: int, rate: float, outage: str | None) ->
     return d
 
 
+def busy_cpu_s() -> float:
+    """CPU-seconds the whole machine has spent busy (user, nice, system, irq, softirq) since boot."""
+    fields = open("/proc/stat").readline().split()[1:8]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields)
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def run_cli(schema: str, day: datetime.date, inbox: Path, out: Path, logfile: Path) -> dict:
     as_of = f"{day + datetime.timedelta(days=1)}T10:30:00+08:00"
     timefile = logfile.with_suffix(".time")
     shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ, RECONCILER__Reconciler__Storage__Schema=schema)
+    busy0 = busy_cpu_s()
     with open(logfile, "w", encoding="utf-8") as f:
-        rc = subprocess.run(["timeout", "--kill-after=10", str(TIMEOUT_S), "/usr/bin/time", "-f", "%e %M", "-o",
+        rc = subprocess.run(["timeout", "--kill-after=10", str(TIMEOUT_S), "/usr/bin/time", "-f", "%e %M %U %S", "-o",
                              str(timefile), "dotnet", str(DLL), "run", "--verbose", "--date", day.isoformat(),
                              "--as-of", as_of, "--inbox", str(inbox), "--out", str(out)],
                             stdout=f, stderr=subprocess.STDOUT, env=env).returncode
@@ -109,13 +117,15 @@ def run_cli(schema: str, day: datetime.date, inbox: Path, out: Path, logfile: Pa
         tail = "".join(logfile.read_text(encoding="utf-8", errors="replace").splitlines(True)[-5:])
         raise SystemExit(f"bench.sh: run of {inbox} failed (exit {rc}; 124 = killed after {TIMEOUT_S}s); "
                          f"see {logfile}\n{tail}")
-    wall, rss_kb = timefile.read_text().split()[-2:]
+    machine_cpu = busy_cpu_s() - busy0
+    wall, rss_kb, user, system = timefile.read_text().split()[-4:]
     phases = {p: (0.0, 0) for p in PHASES}
     for line in logfile.read_text(encoding="utf-8", errors="replace").splitlines():
         m = PHASE_LINE.search(line)
         if m:
             phases[m[1]] = (float(m[2]), int(m[3]))
-    return {"wall": float(wall), "rss_mb": int(rss_kb) / 1024, "phases": phases}
+    return {"wall": float(wall), "rss_mb": int(rss_kb) / 1024, "phases": phases,
+            "cpu": machine_cpu, "cli_cpu": float(user) + float(system)}
 
 
 def validate(summary_path: Path, manifest: dict, expected: dict, rerun: bool) -> int:
@@ -146,6 +156,7 @@ def carried_over(expected: dict) -> dict:
 
 
 _floors: dict[Path, float] = {}
+_floor_cpus: dict[Path, float] = {}
 
 
 def floor(d: Path, manifest: dict) -> float:
@@ -184,10 +195,11 @@ LEFT JOIN (SELECT substring(line FROM 'KM[0-9]+') AS order_no, count(*) AS event
   ON d.order_no = o.order_no
 GROUP BY o.order_no;
 """
-    t0 = time.monotonic()
+    t0, busy0 = time.monotonic(), busy_cpu_s()
     try:
         psql(sql, stdin_sql=True)
         _floors[d] = time.monotonic() - t0
+        _floor_cpus[d] = busy_cpu_s() - busy0
     finally:
         psql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     return _floors[d]
@@ -196,6 +208,8 @@ GROUP BY o.order_no;
 def print_run(label: str, r: dict):
     print(f"{label}  run={r['wall']:.2f}s  peak_rss={r['rss_mb']:.0f} MB  floor={r['floor']:.2f}s  "
           f"ratio={r['wall'] / r['floor']:.1f}x  findings={r['findings']}", flush=True)
+    print(f"    cpu={r['cpu']:.1f}s (cli {r['cli_cpu']:.1f}s, the rest PostgreSQL and anything else running)  "
+          f"floor_cpu={r['floor_cpu']:.1f}s  cpu_ratio={r['cpu'] / max(r['floor_cpu'], 0.001):.1f}x", flush=True)
     cells = []
     for p in PHASES:
         secs, rows = r["phases"][p]
@@ -226,6 +240,7 @@ def main(argv: list[str]) -> int:
                     r = run_cli(schema, day, d / "inbox", d / "out", d / ("rerun.log" if rerun else "run.log"))
                     r["findings"] = validate(d / "out" / "summary.json", manifest, expected, rerun)
                     r["floor"] = floor(d, manifest)
+                    r["floor_cpu"] = _floor_cpus[d]
                     r.update(case=case, day=day, rerun=rerun, orders=case["orders"])
                     label = f"{case['name']}" + (f" day {k + 1}" if case["days"] > 1 else "") + \
                             (" rerun" if rerun else "")
