@@ -39,6 +39,40 @@ public sealed class OrphanPaymentsTests : DatabaseTest
     }
 
     [Fact]
+    public async Task ReadOrphanPaymentsAsync_FindsTheOrdersOfEveryDate_AndOnlyTheMissingOneIsAnOrphan()
+    {
+        // A payment today may name an order of another date, below or above the date's own numbers: it is no orphan.
+        // One naming an order that exists on no date is, even when its number lies among the known ones.
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261117.csv", Order("KM202611170000001", Beijing(11, 17, 23, 50)));
+        await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 9, 30)));
+        await ImportOrdersAsync(runId, "orders_20261119.csv", Order("KM202611190000002", Beijing(11, 19, 0, 1)));
+        await ImportOrdersAsync(runId, "orders_20261120.csv", Order("KM202611200000009", Beijing(11, 20, 8, 0)));
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
+        [
+            Payment("wechat", "4200002345202611181234567801", "KM202611170000001", 648.00m, Beijing(11, 18, 0, 5)),
+            Payment("wechat", "4200002345202611181234567813", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 31)),
+            Payment("wechat", "4200002345202611181234567802", "KM202611190000002", 648.00m, Beijing(11, 18, 23, 59)),
+            Payment("wechat", "4200002345202611181234567850", "KM202611180000500", 30.00m, Beijing(11, 18, 12, 0)),
+        ]);
+
+        var orphans = await ReadAsync(Day);
+
+        orphans.Select(o => o.OrderNo).Should().Equal("KM202611180000500");
+    }
+
+    [Fact]
+    public async Task ReadOrphanPaymentsAsync_ReturnsPaymentsNamingNoOrder_WhenNoPaymentNamesOne()
+    {
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 9, 30)));
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
+            [Payment("wechat", "4200002345202611181234567892", null, 50.00m, Beijing(11, 18, 11, 0))]);
+
+        (await ReadAsync(Day)).Select(o => o.ProviderTxnId).Should().Equal("4200002345202611181234567892");
+    }
+
+    [Fact]
     public async Task ReadOrphanPaymentsAsync_IgnoresFeePayoutAndRefundLines_WhenTheyNameNoOrder()
     {
         var runId = await CreateRunAsync();
