@@ -155,12 +155,11 @@ def carried_over(expected: dict) -> dict:
     return carried
 
 
-_floors: dict[Path, float] = {}
-_floor_cpus: dict[Path, float] = {}
+_floors: dict[Path, tuple[float, float]] = {}
 
 
-def floor(d: Path, manifest: dict) -> float:
-    """PostgreSQL's own COPY of the day's files plus one aggregate join, in a scratch schema."""
+def floor(d: Path, manifest: dict) -> tuple[float, float]:
+    """PostgreSQL's own COPY of the day's files plus one aggregate join, in a scratch schema: (wall, machine CPU) s."""
     if d in _floors:
         return _floors[d]
     schema = f"bench_floor_{os.getpid()}"
@@ -198,8 +197,7 @@ GROUP BY o.order_no;
     t0, busy0 = time.monotonic(), busy_cpu_s()
     try:
         psql(sql, stdin_sql=True)
-        _floors[d] = time.monotonic() - t0
-        _floor_cpus[d] = busy_cpu_s() - busy0
+        _floors[d] = (time.monotonic() - t0, busy_cpu_s() - busy0)
     finally:
         psql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     return _floors[d]
@@ -239,8 +237,7 @@ def main(argv: list[str]) -> int:
                     log(f"{case['name']}: day {day}{' (rerun)' if rerun else ''}, schema {schema}")
                     r = run_cli(schema, day, d / "inbox", d / "out", d / ("rerun.log" if rerun else "run.log"))
                     r["findings"] = validate(d / "out" / "summary.json", manifest, expected, rerun)
-                    r["floor"] = floor(d, manifest)
-                    r["floor_cpu"] = _floor_cpus[d]
+                    r["floor"], r["floor_cpu"] = floor(d, manifest)
                     r.update(case=case, day=day, rerun=rerun, orders=case["orders"])
                     label = f"{case['name']}" + (f" day {k + 1}" if case["days"] > 1 else "") + \
                             (" rerun" if rerun else "")
