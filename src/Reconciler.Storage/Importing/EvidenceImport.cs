@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Reconciler.Core.Evidence;
+using Reconciler.Storage.Reconciliation;
 
 namespace Reconciler.Storage.Importing;
 
@@ -28,6 +29,10 @@ public sealed class EvidenceImport : IAsyncDisposable
     // The span of the settlement lines' times, kept with the file (migration 0015).
     private DateTimeOffset? _firstOccurredAt;
     private DateTimeOffset? _lastOccurredAt;
+
+    // The least and greatest order number its payment lines name, in code point order (migration 0016).
+    private string? _paymentOrderLow;
+    private string? _paymentOrderHigh;
     private bool _finished;
 
     private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId, bool ordersStraightIn)
@@ -141,6 +146,19 @@ public sealed class EvidenceImport : IAsyncDisposable
         copy.Write(settlement.ProviderStatus, NpgsqlDbType.Text);
         _firstOccurredAt = _firstOccurredAt is { } first && first <= occurredAt ? first : occurredAt;
         _lastOccurredAt = _lastOccurredAt is { } last && last >= occurredAt ? last : occurredAt;
+        if (settlement.EntryType == SettlementEntryType.Payment && !string.IsNullOrEmpty(settlement.OrderNo))
+        {
+            if (_paymentOrderLow is null || CodePointOrder.Instance.Compare(settlement.OrderNo, _paymentOrderLow) < 0)
+            {
+                _paymentOrderLow = settlement.OrderNo;
+            }
+
+            if (_paymentOrderHigh is null || CodePointOrder.Instance.Compare(settlement.OrderNo, _paymentOrderHigh) > 0)
+            {
+                _paymentOrderHigh = settlement.OrderNo;
+            }
+        }
+
         _rows++;
     }
 
@@ -234,13 +252,14 @@ public sealed class EvidenceImport : IAsyncDisposable
             UPDATE imported_file
             SET status = 'imported', sha256 = coalesce(@contentSha256, sha256), provider = @Provider, rows_imported = @rows, rows_quarantined = @quarantined,
                 control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd,
-                first_occurred_at = @first, last_occurred_at = @last
+                first_occurred_at = @first, last_occurred_at = @last,
+                payment_order_low = @low, payment_order_high = @high, payment_orders_known = true
             WHERE file_id = @FileId
             """,
             new
             {
                 contentSha256, facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd,
-                first = _firstOccurredAt, last = _lastOccurredAt, FileId,
+                first = _firstOccurredAt, last = _lastOccurredAt, low = _paymentOrderLow, high = _paymentOrderHigh, FileId,
             },
             _transaction, cancellationToken: cancellationToken));
         CrashPoints.Reach("import-before-commit");

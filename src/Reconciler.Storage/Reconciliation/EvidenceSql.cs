@@ -225,24 +225,51 @@ internal static class EvidenceSql
         WHERE {bound}
         """;
 
-    /// <summary>Distinct payments of the date (and payments of orphans still open from earlier dates) that name no known order.</summary>
-    public const string OrphanPayments =
+    /// <summary>
+    /// The least and greatest order number that the payment lines of the date can name, kept per settlement file at
+    /// import (migration 0016), over the files whose lines' span meets the date (every file holding a line of the
+    /// date does); <c>known</c> is false when such a file was imported before the bounds were kept, and
+    /// <c>bytewise</c> whether the database compares text as the bounds were taken (code point order, <c>C</c>).
+    /// </summary>
+    public const string PaymentOrderBounds =
         """
-        WITH candidate AS (
-            SELECT s.provider, s.provider_txn_id, s.entry_ref, s.order_no, s.gross, s.currency, s.occurred_at, s.file_id, s.line_no
+        SELECT coalesce(bool_and(f.payment_orders_known), true) AS known,
+               min(f.payment_order_low COLLATE "C") AS low, max(f.payment_order_high COLLATE "C") AS high,
+               (SELECT datcollate IN ('C', 'POSIX') FROM pg_database WHERE datname = current_database()) AS bytewise
+        FROM imported_file f
+        WHERE f.kind = 'settlement' AND f.status = 'imported' AND f.rows_imported > 0
+          AND (f.first_occurred_at IS NULL OR (f.first_occurred_at < @end AND f.last_occurred_at >= @start))
+        """;
+
+    /// <summary>
+    /// Distinct payments of the date (and payments of orphans still open from earlier dates) that name no known order.
+    /// With <paramref name="bounded"/>, the date's payments are anti-joined only with the orders numbered between
+    /// <c>@low</c> and <c>@high</c> (<see cref="PaymentOrderBounds"/>, read in the same snapshot): every order a payment
+    /// of the date names lies there, so the answer is the same, and where order numbers grow with time that is an index
+    /// range of the primary key instead of a hash of every order ever imported.
+    /// </summary>
+    public static string OrphanPayments(bool bounded) =>
+        $"""
+        WITH dated AS (
+            SELECT s.provider, s.provider_txn_id, s.entry_ref, s.order_no, s.gross, s.currency, s.occurred_at
             FROM settlement_line s
             WHERE s.entry_type = 'payment' AND s.occurred_at >= @start AND s.occurred_at < @end
-            UNION ALL
-            SELECT s.provider, s.provider_txn_id, s.entry_ref, s.order_no, s.gross, s.currency, s.occurred_at, s.file_id, s.line_no
-            FROM finding f
-            JOIN settlement_line s ON s.provider = f.provider AND s.provider_txn_id = f.provider_txn_id AND s.entry_type = 'payment'
-            WHERE f.kind = 'orphan_charge' AND f.status = 'open' AND f.business_date < @date
         ),
         -- Lines naming no known order, by anti-join before the grouping: the copies of one provider line name the same
         -- order, and the scanned lines are counted well where the grouped payments were not (a misestimate there made
         -- the anti-join a million index probes; `IS NULL OR NOT EXISTS` before that was a SubPlan).
         unmatched AS (
-            SELECT c.* FROM candidate c LEFT JOIN platform_order o ON o.order_no = c.order_no WHERE o.order_no IS NULL
+            SELECT c.* FROM dated c
+            LEFT JOIN (SELECT o.order_no FROM platform_order o {(bounded ? "WHERE o.order_no BETWEEN @low AND @high" : string.Empty)}) o
+                   ON o.order_no = c.order_no
+            WHERE o.order_no IS NULL
+            UNION ALL
+            -- The few open orphans of earlier dates, probed one by one (their order numbers lie outside the date's).
+            SELECT s.provider, s.provider_txn_id, s.entry_ref, s.order_no, s.gross, s.currency, s.occurred_at
+            FROM finding f
+            JOIN settlement_line s ON s.provider = f.provider AND s.provider_txn_id = f.provider_txn_id AND s.entry_type = 'payment'
+            WHERE f.kind = 'orphan_charge' AND f.status = 'open' AND f.business_date < @date
+              AND NOT EXISTS (SELECT 1 FROM platform_order o WHERE o.order_no = s.order_no)
         )
         SELECT provider, min(provider_txn_id) AS provider_txn_id, min(order_no) AS order_no, min(gross) AS gross,
                min(currency) AS currency, min(occurred_at) AS occurred_at

@@ -147,8 +147,31 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(window);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(EvidenceSql.OrphanPayments, connection) { CommandTimeout = 0 };
+        // The bounds and the check in one snapshot: a file committed between them cannot bring a payment outside them.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var bounded = false;
+        object low = DBNull.Value, high = DBNull.Value;
+        await using (var bounds = new NpgsqlCommand(EvidenceSql.PaymentOrderBounds, connection, transaction))
+        {
+            AddWindow(bounds, window);
+            await using var row = await bounds.ExecuteReaderAsync(cancellationToken);
+            if (await row.ReadAsync(cancellationToken) && row.GetBoolean(0) && row.GetBoolean(3))
+            {
+                bounded = true;
+                low = row.IsDBNull(1) ? DBNull.Value : row.GetString(1);
+                high = row.IsDBNull(2) ? DBNull.Value : row.GetString(2);
+            }
+        }
+
+        await using var command = new NpgsqlCommand(EvidenceSql.OrphanPayments(bounded), connection, transaction) { CommandTimeout = 0 };
         AddWindow(command, window);
+        if (bounded)
+        {
+            // Null bounds (no payment of the date names an order) match no order: every such payment is an orphan.
+            command.Parameters.Add(new NpgsqlParameter("low", NpgsqlDbType.Text) { Value = low });
+            command.Parameters.Add(new NpgsqlParameter("high", NpgsqlDbType.Text) { Value = high });
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -61,6 +61,36 @@ public sealed class OrphanPaymentsTests : DatabaseTest
         orphans.Select(o => o.OrderNo).Should().Equal("KM202611180000500");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ReadOrphanPaymentsAsync_BoundsTheOrdersByEveryFileHoldingLinesOfTheDate(bool boundsKept)
+    {
+        // The date's payments come in two files: one of the date, and one whose span starts the day before and names an
+        // order numbered far below the date's. Its order is known, so it is no orphan; the bounds of both files hold it.
+        // Files imported before the bounds were kept (boundsKept false) are read without them, to the same answer.
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261101.csv", Order("KM202611010000007", Beijing(11, 1, 10, 0)));
+        await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 9, 30)));
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
+        [
+            Payment("wechat", "4200002345202611181234567813", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 31)),
+            Payment("wechat", "4200002345202611181234567850", "KM202611180000500", 30.00m, Beijing(11, 18, 12, 0)),
+        ]);
+        await ImportSettlementAsync(runId, "wechat_late_20261117.csv", "wechat",
+        [
+            Payment("wechat", "4200002345202611171234567800", "KM202611170000404", 30.00m, Beijing(11, 17, 22, 0)),
+            Payment("wechat", "4200002345202611181234567807", "KM202611010000007", 648.00m, Beijing(11, 18, 0, 30)),
+            Payment("wechat", "4200002345202611181234567899", "KM202610010000001", 5.00m, Beijing(11, 18, 0, 31)),
+        ]);
+        if (!boundsKept)
+        {
+            await Database.ExecuteAsync("UPDATE imported_file SET payment_order_low = NULL, payment_order_high = NULL, payment_orders_known = false");
+        }
+
+        (await ReadAsync(Day)).Select(o => o.OrderNo).Should().Equal("KM202611180000500", "KM202610010000001");
+    }
+
     [Fact]
     public async Task ReadOrphanPaymentsAsync_ReturnsPaymentsNamingNoOrder_WhenNoPaymentNamesOne()
     {
