@@ -23,7 +23,7 @@ public sealed class EvidenceImport : IAsyncDisposable
     private readonly long? _runId;
     private readonly bool _ordersStraightIn;
     private readonly List<(long Line, string Raw, string Reason)> _quarantined = [];
-    private NpgsqlBinaryImporter? _copy;
+    private BinaryCopyWriter? _copy;
     private long _rows;
 
     // The span of the settlement lines' times, kept with the file (migration 0015).
@@ -105,23 +105,23 @@ public sealed class EvidenceImport : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(order);
         var copy = Copy(EvidenceKind.Orders);
         copy.StartRow();
-        copy.Write(order.OrderNo, NpgsqlDbType.Text);
+        copy.Write(order.OrderNo);
         // Npgsql writes only offset-0 DateTimeOffsets to timestamptz (any other offset breaks the COPY and the connection).
-        copy.Write(order.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        copy.Write(order.CreatedAt.ToUniversalTime());
         copy.WriteOrNull(order.PaidAt);
-        copy.Write(order.CustomerId, NpgsqlDbType.Text);
-        copy.Write(order.MerchantId, NpgsqlDbType.Text);
-        copy.Write(order.ProductType, NpgsqlDbType.Text);
-        copy.Write(order.Sku, NpgsqlDbType.Text);
-        copy.Write(order.TargetAccount, NpgsqlDbType.Text);
-        copy.Write(order.Quantity, NpgsqlDbType.Integer);
-        copy.Write(order.UnitPrice, NpgsqlDbType.Numeric);
-        copy.Write(order.Amount, NpgsqlDbType.Numeric);
-        copy.Write(order.Currency, NpgsqlDbType.Text);
-        copy.Write(order.PayChannel, NpgsqlDbType.Text);
-        copy.Write(order.Status, NpgsqlDbType.Text);
-        copy.Write(FileId, NpgsqlDbType.Bigint);
-        copy.Write(line, NpgsqlDbType.Bigint);
+        copy.Write(order.CustomerId);
+        copy.Write(order.MerchantId);
+        copy.Write(order.ProductType);
+        copy.Write(order.Sku);
+        copy.Write(order.TargetAccount);
+        copy.Write(order.Quantity);
+        copy.Write(order.UnitPrice);
+        copy.Write(order.Amount);
+        copy.Write(order.Currency);
+        copy.Write(order.PayChannel);
+        copy.Write(order.Status);
+        copy.Write(FileId);
+        copy.Write(line);
         _rows++;
     }
 
@@ -130,20 +130,20 @@ public sealed class EvidenceImport : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settlement);
         var copy = Copy(EvidenceKind.Settlement);
         copy.StartRow();
-        copy.Write(FileId, NpgsqlDbType.Bigint);
-        copy.Write(line, NpgsqlDbType.Bigint);
-        copy.Write(settlement.Provider, NpgsqlDbType.Text);
-        copy.Write(EntryTypeNames.ToName(settlement.EntryType), NpgsqlDbType.Text);
-        copy.Write(settlement.ProviderTxnId, NpgsqlDbType.Text);
-        copy.Write(settlement.EntryRef, NpgsqlDbType.Text);
+        copy.Write(FileId);
+        copy.Write(line);
+        copy.Write(settlement.Provider);
+        copy.Write(EntryTypeNames.ToName(settlement.EntryType));
+        copy.Write(settlement.ProviderTxnId);
+        copy.Write(settlement.EntryRef);
         copy.WriteOrNull(string.IsNullOrEmpty(settlement.OrderNo) ? null : settlement.OrderNo);
-        copy.Write(settlement.Gross, NpgsqlDbType.Numeric);
+        copy.Write(settlement.Gross);
         copy.WriteOrNull(settlement.Fee);
         copy.WriteOrNull(settlement.Net);
-        copy.Write(settlement.Currency, NpgsqlDbType.Text);
+        copy.Write(settlement.Currency);
         var occurredAt = settlement.OccurredAt.ToUniversalTime();
-        copy.Write(occurredAt, NpgsqlDbType.TimestampTz);
-        copy.Write(settlement.ProviderStatus, NpgsqlDbType.Text);
+        copy.Write(occurredAt);
+        copy.Write(settlement.ProviderStatus);
         _firstOccurredAt = _firstOccurredAt is { } first && first <= occurredAt ? first : occurredAt;
         _lastOccurredAt = _lastOccurredAt is { } last && last >= occurredAt ? last : occurredAt;
         if (settlement.EntryType == SettlementEntryType.Payment && !string.IsNullOrEmpty(settlement.OrderNo))
@@ -167,17 +167,17 @@ public sealed class EvidenceImport : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(delivery);
         var copy = Copy(EvidenceKind.Delivery);
         copy.StartRow();
-        copy.Write(FileId, NpgsqlDbType.Bigint);
-        copy.Write(line, NpgsqlDbType.Bigint);
-        copy.Write(delivery.Vendor, NpgsqlDbType.Text);
-        copy.Write(delivery.VendorOrderId, NpgsqlDbType.Text);
-        copy.Write(delivery.OrderNo, NpgsqlDbType.Text);
-        copy.Write(delivery.TargetAccount, NpgsqlDbType.Text);
-        copy.Write(delivery.Sku, NpgsqlDbType.Text);
-        copy.Write(delivery.Quantity, NpgsqlDbType.Integer);
+        copy.Write(FileId);
+        copy.Write(line);
+        copy.Write(delivery.Vendor);
+        copy.Write(delivery.VendorOrderId);
+        copy.Write(delivery.OrderNo);
+        copy.Write(delivery.TargetAccount);
+        copy.Write(delivery.Sku);
+        copy.Write(delivery.Quantity);
         copy.WriteOrNull(delivery.FaceValue);
         copy.WriteOrNull(delivery.Cost);
-        copy.Write(DeliveryStatusName(delivery.Status), NpgsqlDbType.Text);
+        copy.Write(DeliveryStatusName(delivery.Status));
         copy.WriteOrNull(delivery.FinishedAt);
         copy.WriteOrNull(delivery.Voucher);
         _rows++;
@@ -341,7 +341,7 @@ public sealed class EvidenceImport : IAsyncDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    private NpgsqlBinaryImporter Copy(EvidenceKind kind)
+    private BinaryCopyWriter Copy(EvidenceKind kind)
     {
         if (kind != _identity.Kind)
         {
@@ -360,15 +360,18 @@ public sealed class EvidenceImport : IAsyncDisposable
                 "CREATE TEMP TABLE order_stage (LIKE platform_order) ON COMMIT DROP", transaction: _transaction);
         }
 
-        _copy = _connection.BeginBinaryImport(kind switch
+        _copy = kind switch
         {
-            EvidenceKind.Orders =>
+            EvidenceKind.Orders => BinaryCopyWriter.Begin(_connection,
                 $"COPY {(_ordersStraightIn ? "platform_order" : "order_stage")} (order_no, created_at, paid_at, customer_id, merchant_id, product_type, sku, target_account, quantity, unit_price, amount, currency, pay_channel, status, file_id, line_no) FROM STDIN (FORMAT BINARY)",
-            EvidenceKind.Settlement =>
+                16),
+            EvidenceKind.Settlement => BinaryCopyWriter.Begin(_connection,
                 "COPY settlement_line (file_id, line_no, provider, entry_type, provider_txn_id, entry_ref, order_no, gross, fee, net, currency, occurred_at, provider_status) FROM STDIN (FORMAT BINARY)",
-            _ =>
+                13),
+            _ => BinaryCopyWriter.Begin(_connection,
                 "COPY delivery_event (file_id, line_no, vendor, vendor_order_id, order_no, target_account, sku, quantity, face_value, cost, status, finished_at, voucher) FROM STDIN (FORMAT BINARY)",
-        });
+                13),
+        };
         return _copy;
     }
 

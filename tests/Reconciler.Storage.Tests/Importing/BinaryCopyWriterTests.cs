@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Text;
+using CsCheck;
+using Npgsql;
+using NpgsqlTypes;
+using Reconciler.Storage.Importing;
+using Reconciler.Storage.Tests.Support;
+
+namespace Reconciler.Storage.Tests.Importing;
+
+/// <summary>
+/// <see cref="BinaryCopyWriter"/> against Npgsql's own binary importer: the same rows written by each into a table of
+/// their own, then compared on the server column by column, as stored (<c>IS DISTINCT FROM</c>) and as PostgreSQL
+/// prints them (<c>::text</c>: a numeric's display scale, a timestamp's microseconds).
+/// </summary>
+public sealed class BinaryCopyWriterTests : DatabaseTest
+{
+    private const string Columns = "k int, t text, i integer, l bigint, n numeric, ts timestamptz";
+
+    private sealed record Row(string? Text, int? Int, long? Long, decimal? Number, DateTimeOffset? Time);
+
+    private static readonly decimal[] EdgeNumbers =
+    [
+        0m, -0m, 0.00m, -0.00m, 1m, -1m, 648.00m, -648.00m, 0.01m, 0.0001m, 0.00001m, 10000m, 100000000m, 12345.6789m,
+        9999.9999m, 10000.0001m, 1e-28m, -1e-28m, 0.1000000000000000000000000000m, decimal.MaxValue, decimal.MinValue,
+        79228162514264337593543950335m / 1e10m, 1.000000000000000000000000000m, 123456789012345678.9012345678m,
+    ];
+
+    private static readonly DateTimeOffset[] EdgeTimes =
+    [
+        DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(-1), new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9999995),
+        new DateTimeOffset(2026, 11, 18, 9, 30, 12, TimeSpan.FromHours(8)).AddTicks(7), new(1, 1, 2, 0, 0, 0, TimeSpan.Zero),
+        new(9999, 12, 30, 23, 59, 59, TimeSpan.Zero),
+    ];
+
+    private static readonly string?[] EdgeTexts =
+    [
+        null, string.Empty, "KM202611180000013", "é", "微信支付", "\U0001F600 after an emoji", "\uFF21\uE000",
+        new string('x', 70_000), string.Concat(Enumerable.Repeat("多", 30_000)),
+    ];
+
+    private static readonly Gen<Row> Rows = Gen.Select(
+        Gen.Frequency((1, Gen.Const((string?)null)), (6, Gen.String[Gen.Char.Where(c => c != '\0' && !char.IsSurrogate(c)), 0, 40].Select(s => (string?)s)),
+            (1, Gen.OneOf(EdgeTexts))),
+        Gen.Frequency((1, Gen.Const((int?)null)), (6, Gen.Int.Select(i => (int?)i))),
+        Gen.Frequency((1, Gen.Const((long?)null)), (6, Gen.Long.Select(l => (long?)l))),
+        Gen.Frequency((1, Gen.Const((decimal?)null)), (6, Gen.Decimal.Select(d => (decimal?)d)),
+            (3, Gen.Select(Gen.Long[-100_000_000_000, 100_000_000_000], Gen.Byte[0, 8]).Select((m, s) => (decimal?)new decimal(m) / (decimal)Math.Pow(10, s))),
+            (1, Gen.OneOf(EdgeNumbers).Select(d => (decimal?)d))),
+        Gen.Frequency((1, Gen.Const((DateTimeOffset?)null)), (6, Gen.DateTimeOffset.Select(t => (DateTimeOffset?)t)),
+            (1, Gen.OneOf(EdgeTimes).Select(t => (DateTimeOffset?)t))),
+        (t, i, l, n, ts) => new Row(t, i, l, n, ts));
+
+    [Fact]
+    public async Task Write_StoresWhatNpgsqlStores_ForEveryValue()
+    {
+        var rows = EdgeTexts.Select(t => new Row(t, null, null, null, null))
+            .Concat(EdgeNumbers.Select(n => new Row(null, null, null, n, null)))
+            .Concat(EdgeTimes.Select(t => new Row(null, null, null, null, t)))
+            .Concat([new Row("x", int.MinValue, long.MinValue, null, null), new Row("y", int.MaxValue, long.MaxValue, null, null)])
+            .ToList();
+        (await DifferencesAsync(rows)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Write_StoresWhatNpgsqlStores_ForGeneratedRows()
+    {
+        // Each sample is a batch of rows (a round trip per row would make the test minutes long); a failing batch shrinks.
+        var failures = new List<string>();
+        await Rows.List[500, 2_000].SampleAsync(async batch =>
+        {
+            var differences = await DifferencesAsync(batch);
+            failures.AddRange(differences);
+            return differences.Count == 0;
+        }, iter: 12);
+        failures.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task StartRow_Throws_WhenTheRowBeforeHasTooFewValues()
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await Execute(connection, $"CREATE TEMP TABLE ours ({Columns})");
+        await using var copy = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 6);
+        copy.StartRow();
+        copy.Write(1);
+        copy.Write("only two");
+
+        var act = copy.StartRow;
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("a COPY row of 6 columns got 2 values");
+    }
+
+    [Fact]
+    public async Task Write_Throws_WhenTheRowHasAllItsValues()
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await Execute(connection, "CREATE TEMP TABLE one (k int)");
+        await using var copy = BinaryCopyWriter.Begin(connection, "COPY one FROM STDIN (FORMAT BINARY)", 1);
+        copy.StartRow();
+        copy.Write(1);
+
+        var act = () => copy.Write(2);
+
+        act.Should().Throw<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task Write_Throws_WhenTextIsNotValidUtf16_AsNpgsqlDoes()
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await Execute(connection, "CREATE TEMP TABLE one (t text)");
+        await using (var copy = BinaryCopyWriter.Begin(connection, "COPY one FROM STDIN (FORMAT BINARY)", 1))
+        {
+            copy.StartRow();
+            var ours = () => copy.Write("lone \uD800 surrogate");
+            ours.Should().Throw<EncoderFallbackException>();
+        }
+
+        await using var theirs = await connection.BeginBinaryImportAsync("COPY one FROM STDIN (FORMAT BINARY)");
+        await theirs.StartRowAsync();
+        var npgsql = async () => await theirs.WriteAsync("lone \uD800 surrogate", NpgsqlDbType.Text);
+        await npgsql.Should().ThrowAsync<EncoderFallbackException>();
+    }
+
+    [Fact]
+    public async Task DisposeAsync_DiscardsTheRows_WhenNotCompleted()
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await Execute(connection, "CREATE TEMP TABLE one (k int)");
+        await using (var copy = BinaryCopyWriter.Begin(connection, "COPY one FROM STDIN (FORMAT BINARY)", 1))
+        {
+            for (var k = 0; k < 20_000; k++)
+            {
+                copy.StartRow();
+                copy.Write(k);
+            }
+        }
+
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM one", connection);
+        ((long)(await count.ExecuteScalarAsync())!).Should().Be(0);
+    }
+
+    /// <summary>Writes <paramref name="rows"/> both ways and returns each row and column where the tables differ.</summary>
+    private async Task<List<string>> DifferencesAsync(IReadOnlyList<Row> rows)
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await Execute(connection, $"DROP TABLE IF EXISTS theirs; DROP TABLE IF EXISTS ours; CREATE TEMP TABLE theirs ({Columns}); CREATE TEMP TABLE ours ({Columns})");
+        await using (var theirs = await connection.BeginBinaryImportAsync("COPY theirs FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var k = 0; k < rows.Count; k++)
+            {
+                var row = rows[k];
+                await theirs.StartRowAsync();
+                await theirs.WriteAsync(k, NpgsqlDbType.Integer);
+                await WriteAsync(theirs, row.Text, NpgsqlDbType.Text);
+                await WriteAsync(theirs, row.Int, NpgsqlDbType.Integer);
+                await WriteAsync(theirs, row.Long, NpgsqlDbType.Bigint);
+                await WriteAsync(theirs, row.Number, NpgsqlDbType.Numeric);
+                await WriteAsync(theirs, row.Time?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            }
+
+            await theirs.CompleteAsync();
+        }
+
+        await using (var ours = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 6))
+        {
+            for (var k = 0; k < rows.Count; k++)
+            {
+                var row = rows[k];
+                ours.StartRow();
+                ours.Write(k);
+                ours.WriteOrNull(row.Text);
+                ours.WriteOrNull(row.Int);
+                if (row.Long is { } l)
+                {
+                    ours.Write(l);
+                }
+                else
+                {
+                    ours.WriteNull();
+                }
+
+                ours.WriteOrNull(row.Number);
+                ours.WriteOrNull(row.Time);
+            }
+
+            await ours.CompleteAsync(CancellationToken.None);
+        }
+
+        var differences = new List<string>();
+        await using var compare = new NpgsqlCommand(
+            """
+            SELECT k, c, a, b FROM theirs FULL JOIN ours USING (k)
+            CROSS JOIN LATERAL (VALUES
+                ('t', theirs.t IS DISTINCT FROM ours.t, left(theirs.t, 40), left(ours.t, 40)),
+                ('i', theirs.i IS DISTINCT FROM ours.i, theirs.i::text, ours.i::text),
+                ('l', theirs.l IS DISTINCT FROM ours.l, theirs.l::text, ours.l::text),
+                ('n', theirs.n IS DISTINCT FROM ours.n OR theirs.n::text IS DISTINCT FROM ours.n::text, theirs.n::text, ours.n::text),
+                ('ts', theirs.ts IS DISTINCT FROM ours.ts OR theirs.ts::text IS DISTINCT FROM ours.ts::text, theirs.ts::text, ours.ts::text),
+                ('row', theirs.k IS NULL OR ours.k IS NULL, theirs.k::text, ours.k::text)) v(c, differs, a, b)
+            WHERE differs
+            ORDER BY k, c
+            LIMIT 20
+            """, connection);
+        await using var reader = await compare.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            differences.Add(string.Create(CultureInfo.InvariantCulture,
+                $"row {reader.GetInt32(0)} column {reader.GetString(1)}: Npgsql {Show(reader, 2)}, ours {Show(reader, 3)}"));
+        }
+
+        return differences;
+    }
+
+    private static string Show(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? "NULL" : reader.GetString(column);
+
+    private static async Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            await copy.WriteAsync(v, type);
+        }
+        else
+        {
+            await copy.WriteNullAsync();
+        }
+    }
+
+    private static async Task WriteAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            await copy.WriteNullAsync();
+        }
+        else
+        {
+            await copy.WriteAsync(value, type);
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
