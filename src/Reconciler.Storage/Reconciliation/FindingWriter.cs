@@ -21,7 +21,7 @@ public sealed class FindingWriter : IAsyncDisposable
     private readonly NpgsqlTransaction _transaction;
     private readonly long _runId;
     private readonly ReconciliationWindow _window;
-    private NpgsqlBinaryImporter? _copy;
+    private BinaryCopyWriter? _copy;
     private bool _committed;
     private bool _resolvableStaged;
 
@@ -67,11 +67,11 @@ public sealed class FindingWriter : IAsyncDisposable
             throw new InvalidOperationException("the resolvable findings are already staged: add every finding before FindCompensatedBreaksAsync");
         }
 
-        _copy ??= _connection.BeginBinaryImport($"COPY finding_stage ({StageColumns}) FROM STDIN (FORMAT BINARY)");
+        _copy ??= BinaryCopyWriter.Begin(_connection, $"COPY finding_stage ({StageColumns}) FROM STDIN (FORMAT BINARY)", 15);
         _copy.StartRow();
-        _copy.Write(finding.FindingId, NpgsqlDbType.Text);
-        _copy.Write(finding.Kind.ToName(), NpgsqlDbType.Text);
-        _copy.Write(businessDate, NpgsqlDbType.Date);
+        _copy.Write(finding.FindingId);
+        _copy.Write(finding.Kind.ToName());
+        _copy.Write(businessDate);
         _copy.WriteOrNull(finding.OrderNo);
         _copy.WriteOrNull(finding.Provider);
         _copy.WriteOrNull(finding.ProviderTxnId);
@@ -81,9 +81,9 @@ public sealed class FindingWriter : IAsyncDisposable
         _copy.WriteOrNull(finding.DeliveredQuantity);
         _copy.WriteOrNull(finding.OrderedQuantity);
         _copy.WriteOrNull(finding.Currency);
-        _copy.Write(finding.Action.ToName(), NpgsqlDbType.Text);
+        _copy.Write(finding.Action.ToName());
         _copy.WriteOrNull(finding.CompensationAmount);
-        _copy.Write(finding.Detail, NpgsqlDbType.Text);
+        _copy.Write(finding.Detail);
         Count++;
     }
 

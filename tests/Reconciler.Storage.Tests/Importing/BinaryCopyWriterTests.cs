@@ -15,9 +15,9 @@ namespace Reconciler.Storage.Tests.Importing;
 /// </summary>
 public sealed class BinaryCopyWriterTests : DatabaseTest
 {
-    private const string Columns = "k int, t text, i integer, l bigint, n numeric, ts timestamptz";
+    private const string Columns = "k int, t text, i integer, l bigint, n numeric, ts timestamptz, d date";
 
-    private sealed record Row(string? Text, int? Int, long? Long, decimal? Number, DateTimeOffset? Time);
+    private sealed record Row(string? Text, int? Int, long? Long, decimal? Number, DateTimeOffset? Time, DateOnly? Date = null);
 
     private static readonly decimal[] EdgeNumbers =
     [
@@ -50,7 +50,9 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
             (1, Gen.OneOf(EdgeNumbers).Select(d => (decimal?)d))),
         Gen.Frequency((1, Gen.Const((DateTimeOffset?)null)), (6, Gen.DateTimeOffset.Select(t => (DateTimeOffset?)t)),
             (1, Gen.OneOf(EdgeTimes).Select(t => (DateTimeOffset?)t))),
-        (t, i, l, n, ts) => new Row(t, i, l, n, ts));
+        Gen.Frequency((1, Gen.Const((DateOnly?)null)), (6, Gen.Int[DateOnly.MinValue.DayNumber, DateOnly.MaxValue.DayNumber].Select(d => (DateOnly?)DateOnly.FromDayNumber(d))),
+            (1, Gen.OneOf(DateOnly.MinValue, DateOnly.MaxValue, new DateOnly(2000, 1, 1), new DateOnly(1999, 12, 31), new DateOnly(2026, 11, 18)).Select(d => (DateOnly?)d))),
+        (t, i, l, n, ts, d) => new Row(t, i, l, n, ts, d));
 
     [Fact]
     public async Task Write_StoresWhatNpgsqlStores_ForEveryValue()
@@ -58,6 +60,8 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
         var rows = EdgeTexts.Select(t => new Row(t, null, null, null, null))
             .Concat(EdgeNumbers.Select(n => new Row(null, null, null, n, null)))
             .Concat(EdgeTimes.Select(t => new Row(null, null, null, null, t)))
+            .Concat(new[] { DateOnly.MinValue, DateOnly.MaxValue, new DateOnly(2000, 1, 1), new DateOnly(1999, 12, 31), new DateOnly(1, 1, 2) }
+                .Select(d => new Row(null, null, null, null, null, d)))
             .Concat([new Row("x", int.MinValue, long.MinValue, null, null), new Row("y", int.MaxValue, long.MaxValue, null, null)])
             .ToList();
         (await DifferencesAsync(rows)).Should().BeEmpty();
@@ -82,14 +86,14 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
     {
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         await Execute(connection, $"CREATE TEMP TABLE ours ({Columns})");
-        await using var copy = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 6);
+        await using var copy = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 7);
         copy.StartRow();
         copy.Write(1);
         copy.Write("only two");
 
         var act = copy.StartRow;
 
-        act.Should().Throw<InvalidOperationException>().WithMessage("a COPY row of 6 columns got 2 values");
+        act.Should().Throw<InvalidOperationException>().WithMessage("a COPY row of 7 columns got 2 values");
     }
 
     [Fact]
@@ -159,12 +163,13 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
                 await WriteAsync(theirs, row.Long, NpgsqlDbType.Bigint);
                 await WriteAsync(theirs, row.Number, NpgsqlDbType.Numeric);
                 await WriteAsync(theirs, row.Time?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+                await WriteAsync(theirs, row.Date, NpgsqlDbType.Date);
             }
 
             await theirs.CompleteAsync();
         }
 
-        await using (var ours = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 6))
+        await using (var ours = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 7))
         {
             for (var k = 0; k < rows.Count; k++)
             {
@@ -184,6 +189,14 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
 
                 ours.WriteOrNull(row.Number);
                 ours.WriteOrNull(row.Time);
+                if (row.Date is { } d)
+                {
+                    ours.Write(d);
+                }
+                else
+                {
+                    ours.WriteNull();
+                }
             }
 
             await ours.CompleteAsync(CancellationToken.None);
@@ -199,6 +212,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
                 ('l', theirs.l IS DISTINCT FROM ours.l, theirs.l::text, ours.l::text),
                 ('n', theirs.n IS DISTINCT FROM ours.n OR theirs.n::text IS DISTINCT FROM ours.n::text, theirs.n::text, ours.n::text),
                 ('ts', theirs.ts IS DISTINCT FROM ours.ts OR theirs.ts::text IS DISTINCT FROM ours.ts::text, theirs.ts::text, ours.ts::text),
+                ('d', theirs.d IS DISTINCT FROM ours.d, theirs.d::text, ours.d::text),
                 ('row', theirs.k IS NULL OR ours.k IS NULL, theirs.k::text, ours.k::text)) v(c, differs, a, b)
             WHERE differs
             ORDER BY k, c
