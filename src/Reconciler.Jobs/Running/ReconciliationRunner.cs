@@ -329,8 +329,9 @@ public sealed class ReconciliationRunner(
         if (watch.WatchedSince is { } since)
         {
             logger.LogInformation(
-                "Run {RunId}: no file changed the evidence of {Date} since run {Since}; looked again at the {Watched} of its {Orders} orders that could still break",
-                runId, window.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), since, watch.Watched, watch.Orders);
+                "Run {RunId}: no file changed the evidence of {Date} since run {Since}; looked again at the {Watched} of its {Orders} orders that could still break{Kept}",
+                runId, window.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), since, watch.Watched, watch.Orders,
+                watch.EvidenceKept ? ", with the evidence that run kept" : string.Empty);
         }
 
         foreach (var payment in await (orphans ?? ReadOrphansAsync(window, cancellationToken)))

@@ -24,4 +24,7 @@ public sealed class EvidenceWatch(long runId, Func<OrderEvidence, bool> cannotBr
     public long Orders { get; internal set; }
 
     public long Watched { get; internal set; }
+
+    /// <summary>Set by the read: the watched orders' evidence was read back as the full look kept it, not read again.</summary>
+    public bool EvidenceKept { get; internal set; }
 }

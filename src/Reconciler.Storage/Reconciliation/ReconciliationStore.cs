@@ -40,14 +40,16 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         // What this snapshot's evidence is made of, and whether the last full look at the date saw the same.
         string? inputs = null;
         var watched = false;
+        var evidenceKept = false;
         if (watch is not null)
         {
             inputs = await ScalarAsync<string>(money, EvidenceSql.InputsStamp, window, cancellationToken);
             await using var stamp = await money.ReadAsync(
-                "SELECT inputs, policy, totals::text, run_id, orders, watched FROM evidence_stamp WHERE business_date = @date", window, cancellationToken);
+                "SELECT inputs, policy, totals::text, run_id, orders, watched, evidence_kept FROM evidence_stamp WHERE business_date = @date", window, cancellationToken);
             if (await stamp.ReadAsync(cancellationToken) && stamp.GetString(0) == inputs && stamp.GetString(1) == watch.Policy)
             {
                 watched = true;
+                evidenceKept = stamp.GetBoolean(6);
                 tally!.Restore(stamp.GetString(2));
                 watch.WatchedSince = stamp.GetInt64(3);
                 watch.Orders = stamp.GetInt64(4);
@@ -60,6 +62,25 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
 
         // The scope's carried-over orders and the date's order-number bounds, read once for the three streams.
         var scope = await ReadScopeAsync(money, watched, window, cancellationToken);
+
+        // Unchanged evidence and nothing carried over: the watched orders' evidence as the full look folded it. (With orders
+        // carried over it is read again: a provider line whose copies name a carried-over order and an order of the date
+        // counts for the first of the two, which only a look at both can tell.)
+        if (watched && evidenceKept && scope.Carried.Length == 0)
+        {
+            await using (var kept = await money.ReadAsync(
+                $"SELECT {WatchListWriter.Columns} FROM evidence_watch WHERE business_date = @date", window, cancellationToken))
+            {
+                while (await kept.ReadAsync(cancellationToken))
+                {
+                    var order = WatchListWriter.Read(kept, settlementMissing: false);
+                    yield return providersMissingSettlement.Contains(order.PayChannel) ? order with { SettlementMissing = true } : order;
+                }
+            }
+
+            watch!.EvidenceKept = true;
+            yield break;
+        }
 
         // The orders and the delivery rows sort on their own connections while the money lines are staged here.
         var carried = scope.Carried.Length > 0;
@@ -118,7 +139,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
                 ofTheDate++;
                 if (!watch!.CannotBreak(evidence))
                 {
-                    await keep.AddAsync(order.OrderNo, cancellationToken);
+                    keep.Add(evidence);
                 }
             }
 

@@ -1,18 +1,20 @@
 using Npgsql;
-using NpgsqlTypes;
+using Reconciler.Core.Matching;
+using Reconciler.Storage.Importing;
 
 namespace Reconciler.Storage.Reconciliation;
 
 /// <summary>
 /// Writes a date's new watch list while a full look streams (binary COPY on its own connection) and commits it with the
 /// stamp of the evidence it was made from, in one transaction: a look cut short leaves the previous list and stamp.
+/// Each watched order is kept with its folded evidence (migration 0017), which a rerun over the same evidence reads back.
 /// </summary>
 internal sealed class WatchListWriter : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly DateOnly _date;
-    private NpgsqlBinaryImporter? _copy;
+    private BinaryCopyWriter? _copy;
 
     private WatchListWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, DateOnly date)
     {
@@ -46,14 +48,65 @@ internal sealed class WatchListWriter : IAsyncDisposable
         }
     }
 
-    public async Task AddAsync(string orderNo, CancellationToken cancellationToken)
+    /// <summary>The columns of <c>evidence_watch</c> in the order <see cref="Add"/> writes them and the read selects them.</summary>
+    internal const string Columns =
+        "order_no, created_at, paid_at, product_type, quantity, amount, currency, pay_channel, payment_count, payment_gross, " +
+        "refund_total, chargeback_total, first_payment_at, provider, provider_txn_id, vendor, delivered_quantity, " +
+        "wrong_account_quantity, in_flight";
+
+    public void Add(OrderEvidence order)
     {
-        _copy ??= await _connection.BeginBinaryImportAsync("COPY evidence_watch (business_date, order_no) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        await _copy.StartRowAsync(cancellationToken);
-        await _copy.WriteAsync(_date, NpgsqlDbType.Date, cancellationToken);
-        await _copy.WriteAsync(orderNo, NpgsqlDbType.Text, cancellationToken);
+        ArgumentNullException.ThrowIfNull(order);
+        _copy ??= BinaryCopyWriter.Begin(_connection, $"COPY evidence_watch (business_date, {Columns}) FROM STDIN (FORMAT BINARY)", 20);
+        _copy.StartRow();
+        _copy.Write(_date);
+        _copy.Write(order.OrderNo);
+        _copy.Write(order.CreatedAt);
+        _copy.WriteOrNull(order.PaidAt);
+        _copy.Write(order.ProductType);
+        _copy.Write(order.Quantity);
+        _copy.Write(order.Amount);
+        _copy.Write(order.Currency);
+        _copy.Write(order.PayChannel);
+        _copy.Write(order.PaymentCount);
+        _copy.Write(order.PaymentGross);
+        _copy.Write(order.RefundTotal);
+        _copy.Write(order.ChargebackTotal);
+        _copy.WriteOrNull(order.FirstPaymentAt);
+        _copy.WriteOrNull(order.Provider);
+        _copy.WriteOrNull(order.ProviderTxnId);
+        _copy.WriteOrNull(order.Vendor);
+        _copy.Write(order.DeliveredQuantity);
+        _copy.Write(order.WrongAccountQuantity);
+        _copy.Write(order.InFlight);
         Count++;
     }
+
+    /// <summary>A kept row back as the evidence it was (<see cref="Columns"/> from its first column on).</summary>
+    internal static OrderEvidence Read(NpgsqlDataReader reader, bool settlementMissing) =>
+        new()
+        {
+            OrderNo = reader.GetString(0),
+            CreatedAt = reader.GetFieldValue<DateTimeOffset>(1),
+            PaidAt = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            ProductType = reader.GetString(3),
+            Quantity = reader.GetInt32(4),
+            Amount = reader.GetDecimal(5),
+            Currency = reader.GetString(6),
+            PayChannel = reader.GetString(7),
+            PaymentCount = reader.GetInt32(8),
+            PaymentGross = reader.GetDecimal(9),
+            RefundTotal = reader.GetDecimal(10),
+            ChargebackTotal = reader.GetDecimal(11),
+            FirstPaymentAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+            Provider = reader.IsDBNull(13) ? null : reader.GetString(13),
+            ProviderTxnId = reader.IsDBNull(14) ? null : reader.GetString(14),
+            Vendor = reader.IsDBNull(15) ? null : reader.GetString(15),
+            DeliveredQuantity = reader.GetInt32(16),
+            WrongAccountQuantity = reader.GetInt32(17),
+            InFlight = reader.GetBoolean(18),
+            SettlementMissing = settlementMissing,
+        };
 
     public async Task CommitAsync(string inputs, EvidenceWatch watch, string totals, CancellationToken cancellationToken)
     {
@@ -66,8 +119,8 @@ internal sealed class WatchListWriter : IAsyncDisposable
 
         await using (var stamp = new NpgsqlCommand(
             """
-            INSERT INTO evidence_stamp (business_date, inputs, policy, totals, run_id, orders, watched)
-            VALUES (@date, @inputs, @policy, @totals::jsonb, @runId, @orders, @watched)
+            INSERT INTO evidence_stamp (business_date, inputs, policy, totals, run_id, orders, watched, evidence_kept)
+            VALUES (@date, @inputs, @policy, @totals::jsonb, @runId, @orders, @watched, true)
             """, _connection, _transaction))
         {
             stamp.Parameters.AddWithValue("date", _date);

@@ -15,9 +15,9 @@ namespace Reconciler.Storage.Tests.Importing;
 /// </summary>
 public sealed class BinaryCopyWriterTests : DatabaseTest
 {
-    private const string Columns = "k int, t text, i integer, l bigint, n numeric, ts timestamptz, d date";
+    private const string Columns = "k int, t text, i integer, l bigint, n numeric, ts timestamptz, d date, f boolean";
 
-    private sealed record Row(string? Text, int? Int, long? Long, decimal? Number, DateTimeOffset? Time, DateOnly? Date = null);
+    private sealed record Row(string? Text, int? Int, long? Long, decimal? Number, DateTimeOffset? Time, DateOnly? Date = null, bool? Flag = null);
 
     private static readonly decimal[] EdgeNumbers =
     [
@@ -52,7 +52,8 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
             (1, Gen.OneOf(EdgeTimes).Select(t => (DateTimeOffset?)t))),
         Gen.Frequency((1, Gen.Const((DateOnly?)null)), (6, Gen.Int[DateOnly.MinValue.DayNumber, DateOnly.MaxValue.DayNumber].Select(d => (DateOnly?)DateOnly.FromDayNumber(d))),
             (1, Gen.OneOf(DateOnly.MinValue, DateOnly.MaxValue, new DateOnly(2000, 1, 1), new DateOnly(1999, 12, 31), new DateOnly(2026, 11, 18)).Select(d => (DateOnly?)d))),
-        (t, i, l, n, ts, d) => new Row(t, i, l, n, ts, d));
+        Gen.Frequency((1, Gen.Const((bool?)null)), (4, Gen.Bool.Select(b => (bool?)b))),
+        (t, i, l, n, ts, d, b) => new Row(t, i, l, n, ts, d, b));
 
     [Fact]
     public async Task Write_StoresWhatNpgsqlStores_ForEveryValue()
@@ -62,7 +63,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
             .Concat(EdgeTimes.Select(t => new Row(null, null, null, null, t)))
             .Concat(new[] { DateOnly.MinValue, DateOnly.MaxValue, new DateOnly(2000, 1, 1), new DateOnly(1999, 12, 31), new DateOnly(1, 1, 2) }
                 .Select(d => new Row(null, null, null, null, null, d)))
-            .Concat([new Row("x", int.MinValue, long.MinValue, null, null), new Row("y", int.MaxValue, long.MaxValue, null, null)])
+            .Concat([new Row("x", int.MinValue, long.MinValue, null, null, null, true), new Row("y", int.MaxValue, long.MaxValue, null, null, null, false)])
             .ToList();
         (await DifferencesAsync(rows)).Should().BeEmpty();
     }
@@ -86,14 +87,14 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
     {
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         await Execute(connection, $"CREATE TEMP TABLE ours ({Columns})");
-        await using var copy = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 7);
+        await using var copy = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 8);
         copy.StartRow();
         copy.Write(1);
         copy.Write("only two");
 
         var act = copy.StartRow;
 
-        act.Should().Throw<InvalidOperationException>().WithMessage("a COPY row of 7 columns got 2 values");
+        act.Should().Throw<InvalidOperationException>().WithMessage("a COPY row of 8 columns got 2 values");
     }
 
     [Fact]
@@ -164,12 +165,13 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
                 await WriteAsync(theirs, row.Number, NpgsqlDbType.Numeric);
                 await WriteAsync(theirs, row.Time?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
                 await WriteAsync(theirs, row.Date, NpgsqlDbType.Date);
+                await WriteAsync(theirs, row.Flag, NpgsqlDbType.Boolean);
             }
 
             await theirs.CompleteAsync();
         }
 
-        await using (var ours = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 7))
+        await using (var ours = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 8))
         {
             for (var k = 0; k < rows.Count; k++)
             {
@@ -197,6 +199,15 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
                 {
                     ours.WriteNull();
                 }
+
+                if (row.Flag is { } b)
+                {
+                    ours.Write(b);
+                }
+                else
+                {
+                    ours.WriteNull();
+                }
             }
 
             await ours.CompleteAsync(CancellationToken.None);
@@ -213,6 +224,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
                 ('n', theirs.n IS DISTINCT FROM ours.n OR theirs.n::text IS DISTINCT FROM ours.n::text, theirs.n::text, ours.n::text),
                 ('ts', theirs.ts IS DISTINCT FROM ours.ts OR theirs.ts::text IS DISTINCT FROM ours.ts::text, theirs.ts::text, ours.ts::text),
                 ('d', theirs.d IS DISTINCT FROM ours.d, theirs.d::text, ours.d::text),
+                ('f', theirs.f IS DISTINCT FROM ours.f, theirs.f::text, ours.f::text),
                 ('row', theirs.k IS NULL OR ours.k IS NULL, theirs.k::text, ours.k::text)) v(c, differs, a, b)
             WHERE differs
             ORDER BY k, c

@@ -163,9 +163,37 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         // Nothing new: only the orders that could break, with the same evidence, and the date's totals as counted.
         var (second, secondWatch, secondTally) = await ReadWatchedAsync(rules, "policy", missing);
         secondWatch.WatchedSince.Should().Be(firstWatch.RunId);
-        second.Should().BeEquivalentTo(couldBreak);
+        secondWatch.EvidenceKept.Should().BeTrue("nothing is carried over, so the evidence the first look kept is read back");
+        second.Should().BeEquivalentTo(couldBreak, o => o.ComparingByMembers<OrderEvidence>().Using<decimal>(
+            c => c.Subject.ToString(CultureInfo.InvariantCulture).Should().Be(c.Expectation.ToString(CultureInfo.InvariantCulture))).WhenTypeIs<decimal>()
+            .Excluding(e => e.NetCharged), "read back as it was folded, every amount with its scale");
         secondTally.Orders.Should().Equal(firstTally.Orders);
         secondTally.Vendors.Should().Equal(firstTally.Vendors);
+
+        // Whether a provider's settlement is missing is the run's to say, not the kept evidence's.
+        couldBreak.Should().Contain(o => o.PayChannel == "wechat").And.Contain(o => o.PayChannel != "wechat");
+        var (flagged, flaggedWatch, _) = await ReadWatchedAsync(rules, "policy", new HashSet<string>(["wechat"], StringComparer.Ordinal));
+        flaggedWatch.EvidenceKept.Should().BeTrue();
+        flagged.Should().BeEquivalentTo(couldBreak.Select(o => o with { SettlementMissing = o.PayChannel == "wechat" }));
+
+        // An order carried over from an earlier date: the watched orders are read and folded again beside it.
+        await using (var connection = await Database.DataSource.OpenConnectionAsync(Ct))
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO finding (finding_id, kind, business_date, order_no, compensation_action, detail, status, first_run_id, last_run_id)
+                VALUES ('f-carried', 'amount_mismatch', '2026-11-17', 'KM20261117000009', 'none', '', 'open', @runId, @runId)
+                """, new { runId });
+        }
+
+        var (carried, carriedWatch, _) = await ReadWatchedAsync(rules, "policy", missing);
+        carriedWatch.WatchedSince.Should().Be(firstWatch.RunId);
+        carriedWatch.EvidenceKept.Should().BeFalse();
+        carried.Should().BeEquivalentTo(couldBreak);
+        await using (var connection = await Database.DataSource.OpenConnectionAsync(Ct))
+        {
+            await connection.ExecuteAsync("UPDATE finding SET status = 'resolved' WHERE finding_id = 'f-carried'");
+        }
 
         // Another policy (a tolerance, a time zone) looks at everything again.
         var (other, otherWatch, _) = await ReadWatchedAsync(rules, "another policy", missing);
