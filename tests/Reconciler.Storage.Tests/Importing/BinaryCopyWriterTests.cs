@@ -180,34 +180,13 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
                 ours.Write(k);
                 ours.WriteOrNull(row.Text);
                 ours.WriteOrNull(row.Int);
-                if (row.Long is { } l)
-                {
-                    ours.Write(l);
-                }
-                else
-                {
-                    ours.WriteNull();
-                }
+                WriteOrNull(ours, row.Long, ours.Write);
 
                 ours.WriteOrNull(row.Number);
                 ours.WriteOrNull(row.Time);
-                if (row.Date is { } d)
-                {
-                    ours.Write(d);
-                }
-                else
-                {
-                    ours.WriteNull();
-                }
+                WriteOrNull(ours, row.Date, ours.Write);
 
-                if (row.Flag is { } b)
-                {
-                    ours.Write(b);
-                }
-                else
-                {
-                    ours.WriteNull();
-                }
+                WriteOrNull(ours, row.Flag, ours.Write);
             }
 
             await ours.CompleteAsync(CancellationToken.None);
@@ -238,6 +217,20 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
         }
 
         return differences;
+    }
+
+    /// <summary>The value by <paramref name="write"/>, or NULL (the writer has nullable overloads only where the import needs them).</summary>
+    private static void WriteOrNull<T>(BinaryCopyWriter copy, T? value, Action<T> write)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            write(v);
+        }
+        else
+        {
+            copy.WriteNull();
+        }
     }
 
     private static string Show(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? "NULL" : reader.GetString(column);
