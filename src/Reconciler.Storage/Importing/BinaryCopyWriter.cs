@@ -28,6 +28,7 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
 
     private static ReadOnlySpan<byte> Signature => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
 
+    private readonly NpgsqlConnection _connection;
     private readonly NpgsqlRawCopyStream _stream;
     private readonly short _columns;
     private readonly byte[] _buffer = new byte[BufferSize];
@@ -35,8 +36,9 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
     private int _fieldsInRow = -1;
     private bool _completed;
 
-    private BinaryCopyWriter(NpgsqlRawCopyStream stream, short columns)
+    private BinaryCopyWriter(NpgsqlConnection connection, NpgsqlRawCopyStream stream, short columns)
     {
+        _connection = connection;
         _stream = stream;
         _columns = columns;
         Signature.CopyTo(_buffer);
@@ -50,7 +52,7 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
-        return new BinaryCopyWriter(connection.BeginRawBinaryCopy(copySql), checked((short)columns));
+        return new BinaryCopyWriter(connection, connection.BeginRawBinaryCopy(copySql), checked((short)columns));
     }
 
     public void StartRow()
@@ -239,9 +241,18 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
         await _stream.DisposeAsync();
     }
 
-    /// <summary>Cancels the COPY unless it was completed: PostgreSQL then discards every row sent.</summary>
+    /// <summary>
+    /// Cancels the COPY unless it was completed: PostgreSQL then discards every row sent. On a connection that broke
+    /// (the error being reported is that one) there is nothing left to cancel, and the transaction is gone with it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_connection.FullState is System.Data.ConnectionState.Broken or System.Data.ConnectionState.Closed)
+        {
+            _completed = true;
+            return;
+        }
+
         if (!_completed)
         {
             _completed = true;

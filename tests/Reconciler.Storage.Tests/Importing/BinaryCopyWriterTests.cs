@@ -147,6 +147,41 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
         ((long)(await count.ExecuteScalarAsync())!).Should().Be(0);
     }
 
+    [Fact]
+    public async Task DisposeAsync_LeavesTheErrorToTheWrite_WhenTheConnectionBroke()
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await Execute(connection, "CREATE TEMP TABLE one (t text)");
+        int pid;
+        await using (var ask = new NpgsqlCommand("SELECT pg_backend_pid()", connection))
+        {
+            pid = (int)(await ask.ExecuteScalarAsync())!;
+        }
+
+        var copy = BinaryCopyWriter.Begin(connection, "COPY one FROM STDIN (FORMAT BINARY)", 1);
+        await using (var other = await Database.DataSource.OpenConnectionAsync())
+        await using (var kill = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", other))
+        {
+            kill.Parameters.AddWithValue("pid", pid);
+            await kill.ExecuteScalarAsync();
+        }
+
+        var write = async () =>
+        {
+            for (var k = 0; k < 100_000; k++)
+            {
+                copy.StartRow();
+                copy.Write("a row the server will never see");
+            }
+
+            await copy.CompleteAsync(CancellationToken.None);
+        };
+
+        (await write.Should().ThrowAsync<Exception>()).Which.Should().Match<Exception>(e => e is NpgsqlException || e is IOException);
+        var dispose = async () => await copy.DisposeAsync();
+        await dispose.Should().NotThrowAsync();
+    }
+
     /// <summary>Writes <paramref name="rows"/> both ways and returns each row and column where the tables differ.</summary>
     private async Task<List<string>> DifferencesAsync(IReadOnlyList<Row> rows)
     {
