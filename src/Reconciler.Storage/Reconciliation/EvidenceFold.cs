@@ -18,12 +18,20 @@ internal sealed class EvidenceFold(IReadOnlyDictionary<MoneyKey, SharedMoneyLine
     private readonly Dictionary<(DeliveryEventKey Event, long FileId), int> _perFile = [];
     private readonly Dictionary<DeliveryEventKey, long> _events = [];
     private readonly Dictionary<(string Vendor, string VendorOrderId), bool> _processingOnly = [];
+    private bool _sharesALine;
+
+    /// <summary>
+    /// Whether the order last completed had a money line whose copies name another order too: which of them the line
+    /// counts for depends on which of them are looked at, so a rerun must look at it again (the watch list keeps it).
+    /// </summary>
+    public bool SharedALine { get; private set; }
 
     public void AddMoney(in MoneyRow row)
     {
         var key = new MoneyKey(row.Provider, row.EntryType, row.EntryRef);
         if (shared.TryGetValue(key, out var line))
         {
+            _sharesALine = true;
             if (string.Equals(line.OrderNo, row.OrderNo, StringComparison.Ordinal))
             {
                 _lines[key] = (line.TxnId, line.Gross, line.OccurredAt);
@@ -147,6 +155,8 @@ internal sealed class EvidenceFold(IReadOnlyDictionary<MoneyKey, SharedMoneyLine
             InFlight = inFlight,
             SettlementMissing = settlementMissing,
         };
+        SharedALine = _sharesALine;
+        _sharesALine = false;
         _lines.Clear();
         _perFile.Clear();
         _events.Clear();

@@ -137,7 +137,9 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             if (keep is not null && order.CreatedAt >= window.DayStart && order.CreatedAt < window.DayEnd)
             {
                 ofTheDate++;
-                if (!watch!.CannotBreak(evidence))
+                // A clean order sharing a line with another order stays watched: looked at without it, the other order
+                // would count the line for itself (a second payment, and a refund of someone else's charge).
+                if (!watch!.CannotBreak(evidence) || fold.SharedALine)
                 {
                     keep.Add(evidence);
                 }

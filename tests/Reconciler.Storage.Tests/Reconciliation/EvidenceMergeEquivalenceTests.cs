@@ -213,6 +213,43 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         fourth.Should().BeEquivalentTo(third.Where(o => !rules.CannotBreak(o)));
     }
 
+    [Fact]
+    public async Task ReadOrderEvidenceAsync_KeepsWatchingACleanOrder_WhoseLineACarriedOverOrderShares()
+    {
+        // One provider line in two files naming two orders: a clean order of the date (numbered first, so the line counts
+        // for it) and an order carried over from the day before with a finding still open. A rerun over the same
+        // evidence must look at both, or the carried-over order takes the line as a second payment of its own.
+        var runId = await CreateRunAsync();
+        var clean = Order("KM20261118000001", Beijing(11, 18, 9, 0), amount: 30m);
+        var carried = Order("KZ20261117000005", Beijing(11, 17, 21, 0), amount: 50m);
+        await ImportOrdersAsync(runId, "orders_20261117.csv", carried);
+        await ImportOrdersAsync(runId, "orders_20261118.csv", clean);
+        var line = Payment("wechat", "T-SHARED", clean.OrderNo, 30m, Beijing(11, 18, 9, 1));
+        await ImportSettlementAsync(runId, "bill_a.csv", "wechat",
+            [line, Payment("wechat", "T-OWN", carried.OrderNo, 50m, Beijing(11, 17, 21, 1))]);
+        await ImportSettlementAsync(runId, "bill_b.csv", "wechat", [line with { OrderNo = carried.OrderNo }]);
+        await ImportDeliveriesAsync(runId, "vendor.csv", Delivery("cmcc-agent", "V-CLEAN", clean.OrderNo, DeliveryStatus.Success));
+        await using (var connection = await Database.DataSource.OpenConnectionAsync(Ct))
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO finding (finding_id, kind, business_date, order_no, compensation_action, detail, status, first_run_id, last_run_id)
+                VALUES ('f-carried', 'charged_not_delivered', '2026-11-17', @orderNo, 'refund', '', 'open', @runId, @runId)
+                """, new { runId, orderNo = carried.OrderNo });
+        }
+
+        var rules = new MatchingRules(new MatchingPolicy());
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+
+        var (first, _, _) = await ReadWatchedAsync(rules, "policy", missing);
+        first.Single(o => o.OrderNo == carried.OrderNo).PaymentCount.Should().Be(1, "the shared line counts for the clean order");
+        rules.CannotBreak(first.Single(o => o.OrderNo == clean.OrderNo)).Should().BeTrue();
+        var (again, againWatch, _) = await ReadWatchedAsync(rules, "policy", missing);
+
+        againWatch.WatchedSince.Should().NotBeNull();
+        again.Should().BeEquivalentTo(first);
+    }
+
     /// <summary>The day's settlement and delivery files, each non-empty one imported as a file of its own.</summary>
     private async Task ImportFilesAsync(long runId, RandomEvidenceDay day)
     {
