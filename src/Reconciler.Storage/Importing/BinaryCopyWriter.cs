@@ -47,12 +47,17 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
         Int32(0); // header extension length
     }
 
-    /// <summary>Starts <paramref name="copySql"/>, a binary COPY from STDIN naming <paramref name="columns"/> columns.</summary>
-    public static BinaryCopyWriter Begin(NpgsqlConnection connection, string copySql, int columns)
+    /// <summary>
+    /// Starts a binary COPY from STDIN into <paramref name="table"/>'s <paramref name="columns"/> (a comma-separated
+    /// list, in the order each row writes them): every row must then write exactly that many values.
+    /// </summary>
+    public static BinaryCopyWriter Begin(NpgsqlConnection connection, string table, string columns)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
-        return new BinaryCopyWriter(connection, connection.BeginRawBinaryCopy(copySql), checked((short)columns));
+        ArgumentException.ThrowIfNullOrWhiteSpace(table);
+        ArgumentException.ThrowIfNullOrWhiteSpace(columns);
+        var count = checked((short)columns.Split(',').Length);
+        return new BinaryCopyWriter(connection, connection.BeginRawBinaryCopy($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"), count);
     }
 
     public void StartRow()

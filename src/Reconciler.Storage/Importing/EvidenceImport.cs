@@ -362,15 +362,12 @@ public sealed class EvidenceImport : IAsyncDisposable
 
         _copy = kind switch
         {
-            EvidenceKind.Orders => BinaryCopyWriter.Begin(_connection,
-                $"COPY {(_ordersStraightIn ? "platform_order" : "order_stage")} (order_no, created_at, paid_at, customer_id, merchant_id, product_type, sku, target_account, quantity, unit_price, amount, currency, pay_channel, status, file_id, line_no) FROM STDIN (FORMAT BINARY)",
-                16),
-            EvidenceKind.Settlement => BinaryCopyWriter.Begin(_connection,
-                "COPY settlement_line (file_id, line_no, provider, entry_type, provider_txn_id, entry_ref, order_no, gross, fee, net, currency, occurred_at, provider_status) FROM STDIN (FORMAT BINARY)",
-                13),
-            _ => BinaryCopyWriter.Begin(_connection,
-                "COPY delivery_event (file_id, line_no, vendor, vendor_order_id, order_no, target_account, sku, quantity, face_value, cost, status, finished_at, voucher) FROM STDIN (FORMAT BINARY)",
-                13),
+            EvidenceKind.Orders => BinaryCopyWriter.Begin(_connection, _ordersStraightIn ? "platform_order" : "order_stage",
+                "order_no, created_at, paid_at, customer_id, merchant_id, product_type, sku, target_account, quantity, unit_price, amount, currency, pay_channel, status, file_id, line_no"),
+            EvidenceKind.Settlement => BinaryCopyWriter.Begin(_connection, "settlement_line",
+                "file_id, line_no, provider, entry_type, provider_txn_id, entry_ref, order_no, gross, fee, net, currency, occurred_at, provider_status"),
+            _ => BinaryCopyWriter.Begin(_connection, "delivery_event",
+                "file_id, line_no, vendor, vendor_order_id, order_no, target_account, sku, quantity, face_value, cost, status, finished_at, voucher"),
         };
         return _copy;
     }

@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using Reconciler.Core.Matching;
 using Reconciler.Storage.Importing;
 
@@ -67,7 +66,7 @@ public sealed class FindingWriter : IAsyncDisposable
             throw new InvalidOperationException("the resolvable findings are already staged: add every finding before FindCompensatedBreaksAsync");
         }
 
-        _copy ??= BinaryCopyWriter.Begin(_connection, $"COPY finding_stage ({StageColumns}) FROM STDIN (FORMAT BINARY)", 15);
+        _copy ??= BinaryCopyWriter.Begin(_connection, "finding_stage", StageColumns);
         _copy.StartRow();
         _copy.Write(finding.FindingId);
         _copy.Write(finding.Kind.ToName());

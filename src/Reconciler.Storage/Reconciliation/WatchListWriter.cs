@@ -57,7 +57,7 @@ internal sealed class WatchListWriter : IAsyncDisposable
     public void Add(OrderEvidence order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        _copy ??= BinaryCopyWriter.Begin(_connection, $"COPY evidence_watch (business_date, {Columns}) FROM STDIN (FORMAT BINARY)", 20);
+        _copy ??= BinaryCopyWriter.Begin(_connection, "evidence_watch", "business_date, " + Columns);
         _copy.StartRow();
         _copy.Write(_date);
         _copy.Write(order.OrderNo);

@@ -17,6 +17,8 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
 {
     private const string Columns = "k int, t text, i integer, l bigint, n numeric, ts timestamptz, d date, f boolean";
 
+    private const string ColumnNames = "k, t, i, l, n, ts, d, f";
+
     private sealed record Row(string? Text, int? Int, long? Long, decimal? Number, DateTimeOffset? Time, DateOnly? Date = null, bool? Flag = null);
 
     private static readonly decimal[] EdgeNumbers =
@@ -87,7 +89,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
     {
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         await Execute(connection, $"CREATE TEMP TABLE ours ({Columns})");
-        await using var copy = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 8);
+        await using var copy = BinaryCopyWriter.Begin(connection, "ours", ColumnNames);
         copy.StartRow();
         copy.Write(1);
         copy.Write("only two");
@@ -102,7 +104,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
     {
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         await Execute(connection, "CREATE TEMP TABLE one (k int)");
-        await using var copy = BinaryCopyWriter.Begin(connection, "COPY one FROM STDIN (FORMAT BINARY)", 1);
+        await using var copy = BinaryCopyWriter.Begin(connection, "one", "k");
         copy.StartRow();
         copy.Write(1);
 
@@ -116,7 +118,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
     {
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         await Execute(connection, "CREATE TEMP TABLE one (t text)");
-        await using (var copy = BinaryCopyWriter.Begin(connection, "COPY one FROM STDIN (FORMAT BINARY)", 1))
+        await using (var copy = BinaryCopyWriter.Begin(connection, "one", "t"))
         {
             copy.StartRow();
             var ours = () => copy.Write("lone \uD800 surrogate");
@@ -134,7 +136,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
     {
         await using var connection = await Database.DataSource.OpenConnectionAsync();
         await Execute(connection, "CREATE TEMP TABLE one (k int)");
-        await using (var copy = BinaryCopyWriter.Begin(connection, "COPY one FROM STDIN (FORMAT BINARY)", 1))
+        await using (var copy = BinaryCopyWriter.Begin(connection, "one", "k"))
         {
             for (var k = 0; k < 20_000; k++)
             {
@@ -158,7 +160,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
             pid = (int)(await ask.ExecuteScalarAsync())!;
         }
 
-        var copy = BinaryCopyWriter.Begin(connection, "COPY one FROM STDIN (FORMAT BINARY)", 1);
+        var copy = BinaryCopyWriter.Begin(connection, "one", "t");
         await using (var other = await Database.DataSource.OpenConnectionAsync())
         await using (var kill = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", other))
         {
@@ -206,7 +208,7 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
             await theirs.CompleteAsync();
         }
 
-        await using (var ours = BinaryCopyWriter.Begin(connection, "COPY ours FROM STDIN (FORMAT BINARY)", 8))
+        await using (var ours = BinaryCopyWriter.Begin(connection, "ours", ColumnNames))
         {
             for (var k = 0; k < rows.Count; k++)
             {
