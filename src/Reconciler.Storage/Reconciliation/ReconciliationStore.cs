@@ -57,9 +57,6 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             }
         }
 
-        await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken);
-        await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken);
-
         // The scope's carried-over orders and the date's order-number bounds, read once for the three streams.
         var scope = await ReadScopeAsync(money, watched, window, cancellationToken);
 
@@ -82,7 +79,10 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             yield break;
         }
 
-        // The orders and the delivery rows sort on their own connections while the money lines are staged here.
+        // The orders and the delivery rows sort on their own connections (sharing the snapshot) while the money lines are
+        // staged here.
+        await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken);
+        await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken);
         var carried = scope.Carried.Length > 0;
         var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried), window, cancellationToken, scope);
         var deliveriesStream = deliveries.ReadAsync(EvidenceSql.ScopeDeliveries(watched, carried), window, cancellationToken, scope);
