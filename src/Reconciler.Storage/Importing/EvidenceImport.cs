@@ -106,8 +106,7 @@ public sealed class EvidenceImport : IAsyncDisposable
         var copy = Copy(EvidenceKind.Orders);
         copy.StartRow();
         copy.Write(order.OrderNo);
-        // Npgsql writes only offset-0 DateTimeOffsets to timestamptz (any other offset breaks the COPY and the connection).
-        copy.Write(order.CreatedAt.ToUniversalTime());
+        copy.Write(order.CreatedAt);
         copy.WriteOrNull(order.PaidAt);
         copy.Write(order.CustomerId);
         copy.Write(order.MerchantId);
