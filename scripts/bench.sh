@@ -2,10 +2,12 @@
 # Benchmarks end-to-end `reconciler run`s against DESIGN.md's performance targets, each beside the floor measured in
 # the same run (PostgreSQL's own COPY of the same rows plus one aggregate join), phase by phase.
 #
-#   scripts/bench.sh [CASE...]     default: 300000@0.02 1000000@0.02 300000@0.10 rerun:1000000@0.10 outage:1000000 days:3:300000@0.10
+#   scripts/bench.sh [CASE...]     default: 300000@0.02 1000000@0.02 300000@0.10 rerun:1000000@0.10 outage:1000000
+#                                  late:300000 days:3:300000@0.10
 #
 # CASE: N@RATE (a day of N orders, RATE breaks), rerun:N@RATE (then the same inbox again), outage:N (fulu down
-# 08:00-16:00), days:K:N@RATE (K consecutive days into one schema). scripts/bench/matrix.py does the work and
+# 08:00-16:00), late:N (fulu's log of 08:00-16:00 held back, then the date again once it arrives), days:K:N@RATE (K
+# consecutive days into one schema). scripts/bench/matrix.py does the work and
 # scripts/bench/README.md explains the figures; the script exits 1 when a step grows faster than linear.
 #   BENCH_TIMEOUT   seconds one measured run may take before it is killed (default 600)
 #   BENCH_KEEP_SCHEMA=1  keep each case's schema afterwards (the log names it), to EXPLAIN statements on its data

@@ -2,13 +2,16 @@
 """Generate one big business day (default 2026-11-25) for the Reconciler benchmark, streamed straight to disk.
 
     python3 scripts/bench/generate_day.py ORDERS OUTDIR [--date 2026-11-25] [--break-rate 0.02]
-                                          [--outage fulu@08:00-16:00]
+                                          [--outage fulu@08:00-16:00] [--late fulu@08:00-16:00]
 
 --break-rate is the share of orders constructed to end in a finding (default 0.02; 0.10 is a bad day): the
 break scenarios and the orphan payments are scaled together, the no-finding scenarios (refunds, retries,
 batches, ...) keep their shares. --outage VENDOR@HH:MM-HH:MM makes every delivery attempt of that vendor whose
 time falls inside the window (Beijing time) fail: those orders are paid, fail once and are never delivered, so
-each is a charged_not_delivered finding. --date moves every date, id and file name to another business day,
+each is a charged_not_delivered finding. --late VENDOR@HH:MM-HH:MM holds back that vendor's log of the clean
+orders it delivered in the window: their delivery rows go to OUTDIR/late/vendors/... instead of the inbox, so a run
+on the inbox alone finds each of them charged_not_delivered (manifest "expected_findings_before_late") and a run of
+the same date after the late log arrives finds them delivered (the bill that came late). --date moves every date, id and file name to another business day,
 so several days can go into one database without sharing an id.
 
 Writes OUTDIR/inbox/... in the real formats the readers accept (the byte layouts are those of
@@ -187,7 +190,7 @@ class Out:
         self.f.close()
 
 
-def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, outage=None) -> dict:
+def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, outage=None, late=None) -> dict:
     scenarios, orphan_rate = scenario_table(break_rate)
     rng = random.Random(SEED)
     rand, randint, randrange = rng.random, rng.randint, rng.randrange
@@ -200,6 +203,14 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
     stripe = Out(inbox / "stripe" / f"payout_reconciliation_{DAY_DASH}.csv", "utf-8", "\r\n")
     carrier = Out(inbox / "vendors" / f"carrier_delivery_{DAY_YMD}.csv", "utf-8", "\r\n")
     fulu = Out(inbox / "vendors" / f"fulu_orders_{DAY_YMD}.jsonl", "utf-8", "\n")
+    # The late log, opened only when asked for (held back from the inbox: OUTDIR/late is an inbox of its own).
+    late_out = None
+    if late:
+        late_out = (Out(outdir / "late" / "vendors" / f"fulu_orders_{DAY_YMD}_late.jsonl", "utf-8", "\n")
+                    if late[0] == "fulu" else
+                    Out(outdir / "late" / "vendors" / f"carrier_delivery_{DAY_YMD}_late.csv", "utf-8", "\r\n"))
+        if late[0] != "fulu":
+            late_out.line(VENDOR_HEAD)
 
     orders.line(ORDERS_HEAD)
     wechat.line(WECHAT_HEAD)
@@ -285,7 +296,7 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
                         f"{order_no}")
             st["net"] -= gross
 
-    def deliver(vendor, order_no, target, sku, qty, face, status, at, same_id=None):
+    def deliver(vendor, order_no, target, sku, qty, face, status, at, same_id=None, held_back=False):
         stats["delivery_events"] += 1
         if vendor == "fulu":
             if same_id is None:
@@ -301,7 +312,7 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
                 num, pr = f'"{qty}"', f'"{price // 10000}.{price % 10000:04d}"'
             finished = bj[at] if status in ("success", "failed") else ""
             voucher = f"fl{randrange(10 ** 24):024d}" if status == "success" else ""
-            fulu.line(f'{{"order_id": "{vid}", "customer_order_no": "{order_no}", "charge_account": "{target}", '
+            (late_out if held_back else fulu).line(f'{{"order_id": "{vid}", "customer_order_no": "{order_no}", "charge_account": "{target}", '
                       f'"product_id": "{sku}", "buy_num": {num}, "order_price": {pr}, "order_status": "{status}", '
                       f'"charge_finish_time": "{finished}", "operator_serial_number": "{voucher}"}}')
         else:
@@ -312,7 +323,7 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
                 vid = same_id
             cost = (face * 97 + 50) // 100
             voucher = f"asix{randrange(10 ** 32):032d}" if status == "success" else ""
-            carrier.line(f"{vendor},{vid},{order_no},{target},{sku},{qty},{cents(face)},{cents(cost)},{status},"
+            (late_out if held_back else carrier).line(f"{vendor},{vid},{order_no},{target},{sku},{qty},{cents(face)},{cents(cost)},{status},"
                          f"{voucher},{iso[at]}")
         return vid
 
@@ -336,6 +347,8 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
         dt = paid + randint(40, 600)
         if outage and vendor == outage[0] and outage[1] <= dt < outage[2] and kind not in OUTAGE_KEEPS:
             kind = "outage"
+        if late and vendor == late[0] and late[1] <= dt < late[2] and kind == "clean":
+            kind = "late"
         kinds[kind] = kinds.get(kind, 0) + 1
         if kind == "partial":
             qty = 3
@@ -377,6 +390,8 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
                     refund(p2, at + randint(600, 2400))
         if kind in ("clean", "dup", "mismatch", "dnc", "dup_refunded", "status_failed"):
             deliver(vendor, order_no, target, sku, qty, face, "success", dt)
+        elif kind == "late":
+            deliver(vendor, order_no, target, sku, qty, face, "success", dt, held_back=True)
         elif kind == "cnd_failed":
             deliver(vendor, order_no, target, sku, qty, face, "failed", dt)
             deliver(vendor, order_no, target, sku, qty, face, "failed", dt + randint(60, 600))
@@ -440,6 +455,10 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
     for out in (orders, wechat, alipay, stripe, carrier, fulu):
         out.close()
         files.append(Path(out.f.name).relative_to(inbox).as_posix())
+    late_files = []
+    if late_out is not None:
+        late_out.close()
+        late_files.append(Path(late_out.f.name).relative_to(outdir / "late").as_posix())
     k = kinds.get
     expected = {
         "duplicate_charge": k("dup", 0),
@@ -451,6 +470,7 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
         "orphan_charge": k("orphan", 0),
         "pending": k("inflight_pending", 0),
     }
+    before_late = dict(expected, charged_not_delivered=expected["charged_not_delivered"] + k("late", 0))
     manifest = {
         "business_date": DAY_DASH, "orders": total, "seed": SEED, "break_rate": break_rate,
         "outage": None if outage is None else {"vendor": outage[0], "from": bj[outage[1]], "to": bj[outage[2]]},
@@ -459,6 +479,9 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
         "stripe_rows": st["rows"], "scenarios": dict(sorted(kinds.items())),
         "expected_findings": expected, "expected_findings_total": sum(expected.values()),
         "files": sorted(files),
+        "late": None if late is None else {"vendor": late[0], "from": bj[late[1]], "to": bj[late[2]],
+                                           "orders": k("late", 0), "files": late_files,
+                                           "expected_findings_before_late": before_late},
     }
     return manifest
 
@@ -483,19 +506,22 @@ def main(argv):
     parser.add_argument("--break-rate", type=float, default=DEFAULT_BREAK_RATE,
                         help="share of orders constructed to break (default %(default)s)")
     parser.add_argument("--outage", help="VENDOR@HH:MM-HH:MM: every delivery of VENDOR in the window fails")
+    parser.add_argument("--late", help="VENDOR@HH:MM-HH:MM: the log of VENDOR's clean deliveries in the window is "
+                                       "held back in OUTDIR/late")
     args = parser.parse_args(argv[1:])
     if args.orders < 1 or not 0 <= args.break_rate <= 0.5:
         parser.error("ORDERS must be positive and --break-rate within 0..0.5")
     set_day(args.date)
     try:
         outage = parse_outage(args.outage) if args.outage else None
+        late = parse_outage(args.late) if args.late else None
     except ValueError as e:
         parser.error(str(e))
     total, outdir = args.orders, args.outdir
     manifest_path = outdir / "manifest.json"
     if manifest_path.exists():
         manifest_path.unlink()
-    manifest = generate(total, outdir, args.break_rate, outage)
+    manifest = generate(total, outdir, args.break_rate, outage, late)
     tmp = manifest_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, manifest_path)

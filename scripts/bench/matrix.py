@@ -8,15 +8,20 @@ A CASE is one of
     rerun:N@RATE           the same, then a second run of the same inbox (nothing new) in the same schema
     outage:N               N orders, 2 % breaks, and fulu failing every delivery 08:00-16:00
     days:K:N@RATE          K consecutive business days of N orders each into one schema
+    late:N                 N orders, 2 % breaks, fulu's log of its clean deliveries 08:00-16:00 held back (each of
+                           those orders charged_not_delivered); then the late log arrives and the date runs again,
+                           which must resolve every one of them and withdraw their compensation requests
 
 Each run is the built CLI (`reconciler run --verbose`) under /usr/bin/time in its schema; its phase times come from
 the run's own log (`Run R phase NAME S s ROWS rows`, RunPhaseTimings). A run only counts when it is valid: exit 0,
 every generated file imported (a rerun: every file a duplicate), nothing quarantined, every order of the date
 reconciled, and per kind exactly the findings the generator constructed (on later days of a series, plus the ones
-still open from the earlier days). The floor is PostgreSQL's own COPY of the same files plus one aggregate join,
+still open from the earlier days; the run after a late log: that file imported, the late orders' findings resolved and
+their requests withdrawn). The floor is PostgreSQL's own COPY of the same files plus one aggregate join,
 measured once per generated inbox. Exits 1 when a phase or the total grows faster than linear (more than 20 % over
 the order ratio between two sizes at the same break rate), when a later day of a series costs more than 20 % over
-the first, or when a run is invalid.
+the first, when the run after a late log costs more than 20 % over the first run of its date, or when a run is
+invalid.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ FIRST_DAY = datetime.date(2026, 11, 25)
 PHASES = ["plan", "parse", "copy", "merge", "analyze", "evidence", "rules", "findings", "report"]
 PHASE_LINE = re.compile(r"Run \d+ phase (\w+) ([0-9.]+) s (\d+) rows")
 DEFAULT_CASES = ["300000@0.02", "1000000@0.02", "300000@0.10", "rerun:1000000@0.10", "outage:1000000",
-                 "days:3:300000@0.10"]
+                 "late:300000", "days:3:300000@0.10"]
 LINEAR_SLACK = 1.2      # DESIGN: x1, x3.3, x10 within +-20 %
 NOISE_FLOOR_S = 0.5     # phases shorter than this at the larger size are too noisy to judge on a shared machine
 TIMEOUT_S = int(os.environ.get("BENCH_TIMEOUT", "600"))
@@ -57,39 +62,51 @@ def psql(sql: str, *, stdin_sql: bool = False):
         subprocess.run(args + ["-c", sql], check=True, stdout=subprocess.DEVNULL)
 
 
+def psql_value(sql: str) -> str:
+    return subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
 def parse_case(text: str) -> dict:
     m = re.fullmatch(r"(\d+)@([0-9.]+)", text)
     if m:
-        return {"name": text, "days": 1, "orders": int(m[1]), "rate": float(m[2]), "outage": None, "rerun": False}
+        return {"name": text, "days": 1, "orders": int(m[1]), "rate": float(m[2]), "outage": None, "late": None, "rerun": False}
     m = re.fullmatch(r"rerun:(\d+)@([0-9.]+)", text)
     if m:
-        return {"name": text, "days": 1, "orders": int(m[1]), "rate": float(m[2]), "outage": None, "rerun": True}
+        return {"name": text, "days": 1, "orders": int(m[1]), "rate": float(m[2]), "outage": None, "late": None, "rerun": True}
     m = re.fullmatch(r"outage:(\d+)", text)
     if m:
         return {"name": text, "days": 1, "orders": int(m[1]), "rate": 0.02, "outage": "fulu@08:00-16:00",
-                "rerun": False}
+                "late": None, "rerun": False}
+    m = re.fullmatch(r"late:(\d+)", text)
+    if m:
+        return {"name": text, "days": 1, "orders": int(m[1]), "rate": 0.02, "outage": None,
+                "late": "fulu@08:00-16:00", "rerun": False}
     m = re.fullmatch(r"days:(\d+):(\d+)@([0-9.]+)", text)
     if m:
         return {"name": text, "days": int(m[1]), "orders": int(m[2]), "rate": float(m[3]), "outage": None,
-                "rerun": False}
-    raise SystemExit(f"bench.sh: '{text}' is not a case (N@RATE, rerun:N@RATE, outage:N, days:K:N@RATE)")
+                "late": None, "rerun": False}
+    raise SystemExit(f"bench.sh: '{text}' is not a case (N@RATE, rerun:N@RATE, outage:N, late:N, days:K:N@RATE)")
 
 
-def day_dir(day: datetime.date, orders: int, rate: float, outage: str | None) -> Path:
+def day_dir(day: datetime.date, orders: int, rate: float, outage: str | None, late: str | None = None) -> Path:
     """Generates the day once; reused while its manifest names the same parameters."""
-    key = f"{orders}_{rate:g}" + ("_outage" if outage else "") + ("" if day == FIRST_DAY else f"_{day:%Y%m%d}")
+    key = f"{orders}_{rate:g}" + ("_outage" if outage else "") + ("_late" if late else "") + \
+        ("" if day == FIRST_DAY else f"_{day:%Y%m%d}")
     d = REPO / "bench" / key
     mf = d / "manifest.json"
     if mf.exists():
         m = json.loads(mf.read_text(encoding="utf-8"))
-        if (m["orders"], m.get("break_rate"), bool(m.get("outage")), m["business_date"]) == \
-                (orders, rate, bool(outage), day.isoformat()):
+        if (m["orders"], m.get("break_rate"), bool(m.get("outage")), bool(m.get("late")), m["business_date"]) == \
+                (orders, rate, bool(outage), bool(late), day.isoformat()):
             return d
     shutil.rmtree(d, ignore_errors=True)
     t0 = time.monotonic()
     args = [sys.executable, str(GENERATOR), str(orders), str(d), "--date", day.isoformat(), "--break-rate", str(rate)]
     if outage:
         args += ["--outage", outage]
+    if late:
+        args += ["--late", late]
     subprocess.run(args, check=True)
     log(f"generated {key} in {time.monotonic() - t0:.1f}s")
     return d
@@ -128,12 +145,18 @@ def run_cli(schema: str, day: datetime.date, inbox: Path, out: Path, logfile: Pa
             "cpu": machine_cpu, "cli_cpu": float(user) + float(system)}
 
 
-def validate(summary_path: Path, manifest: dict, expected: dict, rerun: bool) -> int:
+def validate(summary_path: Path, manifest: dict, expected: dict, rerun: bool, files: list | None = None,
+             resolved: int | None = None) -> int:
+    """Checks a run's summary.json; `files` are the inbox's files when not the day's (a late log), `resolved` the
+    findings the run must resolve."""
     s = json.loads(summary_path.read_text(encoding="utf-8"))
     want_status = "duplicate" if rerun else "imported"
+    files = manifest["files"] if files is None else files
     problems = [f"{f['name']}: {f['status']} {f.get('detail') or ''}" for f in s["files"] if f["status"] != want_status]
-    if len(s["files"]) != len(manifest["files"]):
-        problems.append(f"{len(s['files'])} files in summary.json, {len(manifest['files'])} generated")
+    if sorted(f["name"] for f in s["files"]) != sorted(files):
+        problems.append(f"{len(s['files'])} files in summary.json, {len(files)} in the inbox")
+    if resolved is not None and s["finding_counts"]["resolved"] != resolved:
+        problems.append(f"{s['finding_counts']['resolved']} findings resolved, {resolved} held back")
     if s["quarantined"]["total"] != 0:
         problems.append(f"{s['quarantined']['total']} quarantined lines")
     orders = sum(o["count"] for o in s["orders"])
@@ -228,19 +251,34 @@ def main(argv: list[str]) -> int:
         try:
             for k in range(case["days"]):
                 day = FIRST_DAY + datetime.timedelta(days=k)
-                d = day_dir(day, case["orders"], case["rate"], case["outage"])
+                d = day_dir(day, case["orders"], case["rate"], case["outage"], case["late"])
                 manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
                 expected = {kind: expected_carry.get(kind, 0) + manifest["expected_findings"].get(kind, 0)
                             for kind in set(expected_carry) | set(manifest["expected_findings"])}
-                passes = [False, True] if case["rerun"] else [False]
-                for rerun in passes:
-                    log(f"{case['name']}: day {day}{' (rerun)' if rerun else ''}, schema {schema}")
-                    r = run_cli(schema, day, d / "inbox", d / "out", d / ("rerun.log" if rerun else "run.log"))
-                    r["findings"] = validate(d / "out" / "summary.json", manifest, expected, rerun)
+                passes = ["first", "rerun"] if case["rerun"] else ["before late", "late"] if case["late"] else ["first"]
+                for what in passes:
+                    rerun, late = what == "rerun", what == "late"
+                    log(f"{case['name']}: day {day}{'' if what == 'first' else f' ({what})'}, schema {schema}")
+                    if late:
+                        # The late log alone is the inbox: every other file is imported already.
+                        held = manifest["late"]
+                        r = run_cli(schema, day, d / "late", d / "out", d / "late.log")
+                        r["findings"] = validate(d / "out" / "summary.json", manifest, expected, False,
+                                                 files=held["files"], resolved=held["orders"])
+                        withdrawn = int(psql_value(f"SELECT count(*) FROM {schema}.compensation_request "
+                                                   "WHERE state = 'withdrawn'"))
+                        if withdrawn != held["orders"]:
+                            raise SystemExit(f"bench.sh: {case['name']}: {withdrawn} compensation requests withdrawn, "
+                                             f"{held['orders']} orders' deliveries held back")
+                        r["resolved"] = held["orders"]
+                    else:
+                        want = manifest["late"]["expected_findings_before_late"] if what == "before late" else expected
+                        r = run_cli(schema, day, d / "inbox", d / "out", d / ("rerun.log" if rerun else "run.log"))
+                        r["findings"] = validate(d / "out" / "summary.json", manifest, want, rerun)
                     r["floor"], r["floor_cpu"] = floor(d, manifest)
-                    r.update(case=case, day=day, rerun=rerun, orders=case["orders"])
+                    r.update(case=case, day=day, rerun=rerun, late=late, orders=case["orders"])
                     label = f"{case['name']}" + (f" day {k + 1}" if case["days"] > 1 else "") + \
-                            (" rerun" if rerun else "")
+                            ("" if what == "first" else f" {what}")
                     print_run(label, r)
                     runs.append(r)
                 expected_carry = carried_over(expected)
@@ -252,7 +290,8 @@ def main(argv: list[str]) -> int:
         results.extend(runs)
 
     print("\nChecks (fail = a step grew faster than linear, or a later day cost more than the first):")
-    singles = [r for r in results if r["case"]["days"] == 1 and not r["rerun"] and not r["case"]["outage"]]
+    singles = [r for r in results if r["case"]["days"] == 1 and not r["rerun"] and not r["case"]["outage"]
+               and not r["case"]["late"]]
     by_rate: dict[float, list] = {}
     for r in singles:
         by_rate.setdefault(r["case"]["rate"], []).append(r)
@@ -281,6 +320,14 @@ def main(argv: list[str]) -> int:
             share = r["wall"] / first["wall"]
             print(f"  rerun of {r['case']['name']}: {r['wall']:.2f}s = {share:.0%} of the first run "
                   f"(target <= 25%)  {'met' if share <= 0.25 else 'NOT met'}")
+        if r["late"]:
+            first = next(x for x in results if x["case"] is r["case"] and not x["late"])
+            ratio = r["wall"] / first["wall"]
+            ok = ratio <= LINEAR_SLACK
+            print(f"  late log of {r['case']['name']}: {r['wall']:.2f}s = x{ratio:.2f} of the first run, "
+                  f"{r['resolved']} findings resolved and their requests withdrawn  {'ok' if ok else 'SLOWER'}")
+            if not ok:
+                failures.append(f"{r['case']['name']}: the run after the late log costs x{ratio:.2f} of the first")
     for case in cases:
         if case["days"] > 1:
             rs = [r for r in results if r["case"] is case]
@@ -293,7 +340,7 @@ def main(argv: list[str]) -> int:
                 failures.append(f"{case['name']}: day {len(rs)} costs x{ratio:.2f} of day 1")
     print("DESIGN targets (2-core machine shared with other work, PostgreSQL local):")
     for r in results:
-        if r["orders"] == 1_000_000 and not r["rerun"] and r["case"]["days"] == 1:
+        if r["orders"] == 1_000_000 and not r["rerun"] and not r["late"] and r["case"]["days"] == 1:
             print(f"  1M orders ({r['case']['name']}) <= 20 s: {r['wall']:.2f}s  "
                   f"{'met' if r['wall'] <= 20 else 'NOT met'}")
     peak = max(r["rss_mb"] for r in results)
