@@ -11,8 +11,8 @@ time falls inside the window (Beijing time) fail: those orders are paid, fail on
 each is a charged_not_delivered finding. --late VENDOR@HH:MM-HH:MM holds back that vendor's log of the clean
 orders it delivered in the window: their delivery rows go to OUTDIR/late/vendors/... instead of the inbox, so a run
 on the inbox alone finds each of them charged_not_delivered (manifest "expected_findings_before_late") and a run of
-the same date after the late log arrives finds them delivered (the bill that came late). --date moves every date, id and file name to another business day,
-so several days can go into one database without sharing an id.
+the same date after the late log arrives finds them delivered (the bill that came late). --date moves every date,
+id and file name to another business day, so several days can go into one database without sharing an id.
 
 Writes OUTDIR/inbox/... in the real formats the readers accept (the byte layouts are those of
 samples/generate.py, which writes the small sample days: same headers, encodings, line ends, quirks):
