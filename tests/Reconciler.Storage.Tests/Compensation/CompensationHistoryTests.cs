@@ -38,6 +38,8 @@ public sealed class CompensationHistoryTests : DatabaseTest
                     new("LOAD 'auto_explain'"),
                     new("SET auto_explain.log_min_duration = 0"),
                     new("SET auto_explain.log_nested_statements = on"),
+                    new("SET auto_explain.log_analyze = on"),
+                    new("SET auto_explain.log_timing = off"),
                     new("SET auto_explain.log_level = notice"),
                     new("SET client_min_messages = notice"),
                     // First a statement that changes nothing (as a run's request upsert does when every request is
