@@ -298,6 +298,7 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
 
     def deliver(vendor, order_no, target, sku, qty, face, status, at, same_id=None, held_back=False):
         stats["delivery_events"] += 1
+        out = late_out if held_back else (fulu if vendor == "fulu" else carrier)
         if vendor == "fulu":
             if same_id is None:
                 vid = f"22{DAY_YMD[2:]}{seq['fulu']:012d}"
@@ -312,9 +313,9 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
                 num, pr = f'"{qty}"', f'"{price // 10000}.{price % 10000:04d}"'
             finished = bj[at] if status in ("success", "failed") else ""
             voucher = f"fl{randrange(10 ** 24):024d}" if status == "success" else ""
-            (late_out if held_back else fulu).line(f'{{"order_id": "{vid}", "customer_order_no": "{order_no}", "charge_account": "{target}", '
-                      f'"product_id": "{sku}", "buy_num": {num}, "order_price": {pr}, "order_status": "{status}", '
-                      f'"charge_finish_time": "{finished}", "operator_serial_number": "{voucher}"}}')
+            out.line(f'{{"order_id": "{vid}", "customer_order_no": "{order_no}", "charge_account": "{target}", '
+                     f'"product_id": "{sku}", "buy_num": {num}, "order_price": {pr}, "order_status": "{status}", '
+                     f'"charge_finish_time": "{finished}", "operator_serial_number": "{voucher}"}}')
         else:
             if same_id is None:
                 vid = f"V{DAY_YMD[2:]}{seq['csv']:08d}"
@@ -323,8 +324,8 @@ def generate(total: int, outdir: Path, break_rate: float = DEFAULT_BREAK_RATE, o
                 vid = same_id
             cost = (face * 97 + 50) // 100
             voucher = f"asix{randrange(10 ** 32):032d}" if status == "success" else ""
-            (late_out if held_back else carrier).line(f"{vendor},{vid},{order_no},{target},{sku},{qty},{cents(face)},{cents(cost)},{status},"
-                         f"{voucher},{iso[at]}")
+            out.line(f"{vendor},{vid},{order_no},{target},{sku},{qty},{cents(face)},{cents(cost)},{status},"
+                     f"{voucher},{iso[at]}")
         return vid
 
     span = LAST_CREATED - FIRST_CREATED
