@@ -70,8 +70,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             {
                 while (await kept.ReadAsync(cancellationToken))
                 {
-                    var order = WatchListWriter.Read(kept, settlementMissing: false);
-                    yield return providersMissingSettlement.Contains(order.PayChannel) ? order with { SettlementMissing = true } : order;
+                    yield return WatchListWriter.Read(kept, providersMissingSettlement);
                 }
             }
 

@@ -82,9 +82,14 @@ internal sealed class WatchListWriter : IAsyncDisposable
         Count++;
     }
 
-    /// <summary>A kept row back as the evidence it was (<see cref="Columns"/> from its first column on).</summary>
-    internal static OrderEvidence Read(NpgsqlDataReader reader, bool settlementMissing) =>
-        new()
+    /// <summary>
+    /// A kept row back as the evidence it was (<see cref="Columns"/> from its first column on), the settlement-missing
+    /// flag set from the run's own <paramref name="providersMissingSettlement"/> (it is not kept).
+    /// </summary>
+    internal static OrderEvidence Read(NpgsqlDataReader reader, IReadOnlySet<string> providersMissingSettlement)
+    {
+        var payChannel = reader.GetString(7);
+        return new()
         {
             OrderNo = reader.GetString(0),
             CreatedAt = reader.GetFieldValue<DateTimeOffset>(1),
@@ -93,7 +98,7 @@ internal sealed class WatchListWriter : IAsyncDisposable
             Quantity = reader.GetInt32(4),
             Amount = reader.GetDecimal(5),
             Currency = reader.GetString(6),
-            PayChannel = reader.GetString(7),
+            PayChannel = payChannel,
             PaymentCount = reader.GetInt32(8),
             PaymentGross = reader.GetDecimal(9),
             RefundTotal = reader.GetDecimal(10),
@@ -105,8 +110,9 @@ internal sealed class WatchListWriter : IAsyncDisposable
             DeliveredQuantity = reader.GetInt32(16),
             WrongAccountQuantity = reader.GetInt32(17),
             InFlight = reader.GetBoolean(18),
-            SettlementMissing = settlementMissing,
+            SettlementMissing = providersMissingSettlement.Contains(payChannel),
         };
+    }
 
     public async Task CommitAsync(string inputs, EvidenceWatch watch, string totals, CancellationToken cancellationToken)
     {
