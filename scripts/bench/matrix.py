@@ -56,17 +56,12 @@ def log(text: str):
     print(f"bench.sh: {text}", file=sys.stderr, flush=True)
 
 
-def psql(sql: str, *, stdin_sql: bool = False):
-    args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+def psql(sql: str, *, stdin_sql: bool = False) -> str:
+    """Runs SQL (as -c, or on stdin for a script); returns what it printed, unaligned and without headers."""
+    args = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"]
     if stdin_sql:
-        subprocess.run(args, input=sql, text=True, check=True, stdout=subprocess.DEVNULL)
-    else:
-        subprocess.run(args + ["-c", sql], check=True, stdout=subprocess.DEVNULL)
-
-
-def psql_value(sql: str) -> str:
-    return subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True,
-                          capture_output=True, text=True).stdout.strip()
+        return subprocess.run(args, input=sql, text=True, check=True, stdout=subprocess.PIPE).stdout.strip()
+    return subprocess.run(args + ["-c", sql], text=True, check=True, stdout=subprocess.PIPE).stdout.strip()
 
 
 def parse_case(text: str) -> dict:
@@ -278,7 +273,7 @@ def main(argv: list[str]) -> int:
                         want = dict(expected, compensated_but_resolved=held["orders"]) if paid else expected
                         r["findings"] = validate(d / "out" / "summary.json", manifest, want, False,
                                                  files=held["files"], resolved=held["orders"])
-                        withdrawn = int(psql_value(f"SELECT count(*) FROM {schema}.compensation_request "
+                        withdrawn = int(psql(f"SELECT count(*) FROM {schema}.compensation_request "
                                                    "WHERE state = 'withdrawn'"))
                         if withdrawn != (0 if paid else held["orders"]):
                             raise SystemExit(f"bench.sh: {case['name']}: {withdrawn} compensation requests withdrawn, "
