@@ -341,10 +341,8 @@ public sealed class ReconciliationRunner(
 
         mark = timings.AddSince("evidence", mark);
         CrashPoints.Reach("orphans");
-        foreach (var compensated in await writer.FindCompensatedBreaksAsync(cancellationToken))
-        {
-            writer.Add(CompensatedButResolved(compensated), compensated.BusinessDate);
-        }
+        await writer.ForEachCompensatedBreakAsync(
+            compensated => writer.Add(CompensatedButResolved(compensated), compensated.BusinessDate), cancellationToken);
 
         await progress.PhaseAsync("writing findings", evaluated, cancellationToken);
         beforeCommit();

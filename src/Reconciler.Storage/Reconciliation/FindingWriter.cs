@@ -23,6 +23,7 @@ public sealed class FindingWriter : IAsyncDisposable
     private BinaryCopyWriter? _copy;
     private bool _committed;
     private bool _resolvableStaged;
+    private bool _analyzed = true;
 
     private FindingWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, long runId, ReconciliationWindow window)
     {
@@ -63,7 +64,7 @@ public sealed class FindingWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(finding);
         if (_resolvableStaged && finding.Kind != FindingKind.CompensatedButResolved)
         {
-            throw new InvalidOperationException("the resolvable findings are already staged: add every finding before FindCompensatedBreaksAsync");
+            throw new InvalidOperationException("the resolvable findings are already staged: add every finding before ForEachCompensatedBreakAsync");
         }
 
         _copy ??= BinaryCopyWriter.Begin(_connection, "finding_stage", StageColumns);
@@ -88,36 +89,80 @@ public sealed class FindingWriter : IAsyncDisposable
 
     /// <summary>
     /// Compensations already claimed or completed for breaks this run no longer sees, or that now exceed what the
-    /// break is worth. Call after the last <see cref="Add"/>; stage a compensated_but_resolved finding for each, then commit.
+    /// break is worth: calls <paramref name="each"/> for every one, which may <see cref="Add"/> a compensated_but_resolved
+    /// finding for it. Call after the last other <see cref="Add"/>, then commit. They are read a batch at a time from a
+    /// cursor, so a bad day's next run (every held-back order's compensation already paid: 176,816 at 1 M orders) holds
+    /// one batch of them, never all. Returns how many there were.
     /// </summary>
-    public async Task<IReadOnlyList<CompensatedBreak>> FindCompensatedBreaksAsync(CancellationToken cancellationToken)
+    public async Task<long> ForEachCompensatedBreakAsync(Action<CompensatedBreak> each, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(each);
         await EndCopyAsync(cancellationToken);
         await StageResolvableAsync(cancellationToken);
-        // The pending requests are read (and locked) too, and held until the commit: a consumer's claim skips them
-        // (SKIP LOCKED), so none turns from pending (to be withdrawn) into claimed (to be flagged) in between.
-        var rows = await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
-            """
-            WITH resolving AS (
-                SELECT finding_id, NULL::numeric AS now_owed FROM resolvable
-                UNION ALL
-                SELECT s.finding_id, s.compensation_amount FROM finding_stage s
-                JOIN compensation_request c ON c.request_id = s.finding_id
-                WHERE c.state IN ('claimed', 'completed') AND coalesce(s.compensation_amount, 0) < c.amount
-            )
-            SELECT c.request_id AS RequestId, c.order_no AS OrderNo, c.kind AS Kind, c.state AS State, c.amount AS Amount,
-                   r.now_owed AS NowOwed, c.currency AS Currency, f.provider AS Provider, f.provider_txn_id AS ProviderTxnId,
-                   f.vendor AS Vendor, f.business_date::timestamp AS BusinessDate
-            FROM resolving r
-            JOIN compensation_request c ON c.request_id = r.finding_id AND c.state IN ('pending', 'claimed', 'completed')
-            JOIN finding f ON f.finding_id = r.finding_id
-            ORDER BY c.request_id
-            FOR UPDATE OF c
-            """, Parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        return rows.Where(r => r.State != "pending").Select(r => new CompensatedBreak(
-            r.RequestId, r.OrderNo, r.Kind, r.State, r.Amount, r.NowOwed, r.Currency, r.Provider, r.ProviderTxnId, r.Vendor,
-            DateOnly.FromDateTime(r.BusinessDate))).ToList();
+        // The pending requests are locked too, and held until the commit: a consumer's claim skips them (SKIP LOCKED),
+        // so none turns from pending (to be withdrawn) into claimed (to be flagged) in between. Locked first, in one
+        // statement and in request order; the cursor below reads what is locked (a cursor FOR UPDATE would lock each
+        // row only as it is fetched).
+        await ExecuteAsync(
+            $"""
+            SELECT count(*) FROM (
+                SELECT 1 FROM {CompensatedBreaksFrom} WHERE c.state IN ('pending', 'claimed', 'completed')
+                ORDER BY c.request_id
+                FOR UPDATE OF c) locked
+            """, Parameters, cancellationToken);
+        // Planned for every row, not for the first tenth a cursor is planned for by default (a nested loop).
+        await ExecuteAsync(
+            $"""
+            SET LOCAL cursor_tuple_fraction = 1.0;
+            DECLARE compensated_breaks NO SCROLL CURSOR FOR
+                SELECT c.request_id AS RequestId, c.order_no AS OrderNo, c.kind AS Kind, c.state AS State, c.amount AS Amount,
+                       r.now_owed AS NowOwed, c.currency AS Currency, f.provider AS Provider, f.provider_txn_id AS ProviderTxnId,
+                       f.vendor AS Vendor, f.business_date::timestamp AS BusinessDate
+                FROM {CompensatedBreaksFrom} WHERE c.state IN ('claimed', 'completed');
+            RESET cursor_tuple_fraction;
+            """, Parameters, cancellationToken);
+        var count = 0L;
+        while (true)
+        {
+            // The cursor's snapshot was taken when it was declared: the findings staged from one batch are not read
+            // back by the next (the second branch of the CTE reads finding_stage).
+            var batch = (await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
+                $"FETCH {CompensatedBreakBatch} FROM compensated_breaks", transaction: _transaction, commandTimeout: 0,
+                cancellationToken: cancellationToken))).AsList();
+            foreach (var r in batch)
+            {
+                each(new CompensatedBreak(
+                    r.RequestId, r.OrderNo, r.Kind, r.State, r.Amount, r.NowOwed, r.Currency, r.Provider, r.ProviderTxnId, r.Vendor,
+                    DateOnly.FromDateTime(r.BusinessDate)));
+            }
+
+            count += batch.Count;
+            // The next statement needs the connection: the COPY of this batch's findings ends first (analysed at the commit).
+            await EndCopyAsync(cancellationToken, analyze: false);
+            if (batch.Count < CompensatedBreakBatch)
+            {
+                break;
+            }
+        }
+
+        await ExecuteAsync("CLOSE compensated_breaks", Parameters, cancellationToken);
+        return count;
     }
+
+    private const int CompensatedBreakBatch = 8192;
+
+    // The requests of the resolvable findings, and of staged findings now worth less than their claimed or completed
+    // compensation; the caller adds the states it wants.
+    private const string CompensatedBreaksFrom =
+        """
+        (SELECT finding_id, NULL::numeric AS now_owed FROM resolvable
+         UNION ALL
+         SELECT s.finding_id, s.compensation_amount FROM finding_stage s
+         JOIN compensation_request c ON c.request_id = s.finding_id
+         WHERE c.state IN ('claimed', 'completed') AND coalesce(s.compensation_amount, 0) < c.amount) r
+        JOIN compensation_request c ON c.request_id = r.finding_id
+        JOIN finding f ON f.finding_id = r.finding_id
+        """;
 
     public async Task<FindingChanges> CommitAsync(CancellationToken cancellationToken)
     {
@@ -279,7 +324,7 @@ public sealed class FindingWriter : IAsyncDisposable
     // Three disjoint branches, each a plain scan or a hash join: the earlier `order_no IN (scope) OR ...` could not
     // become a join and ran as a SubPlan that rescanned the whole scope for every open finding (quadratic).
     // Staged once (before the merge: the merge changes only staged findings, and the compensated_but_resolved findings
-    // staged after it are never resolvable) and read by FindCompensatedBreaksAsync and the resolve statement.
+    // staged after it are never resolvable) and read by ForEachCompensatedBreakAsync and the resolve statement.
     private const string Resolvable =
         """
         CREATE TEMP TABLE resolvable ON COMMIT DROP AS
@@ -336,13 +381,19 @@ public sealed class FindingWriter : IAsyncDisposable
         }
     }
 
-    private async Task EndCopyAsync(CancellationToken cancellationToken)
+    private async Task EndCopyAsync(CancellationToken cancellationToken, bool analyze = true)
     {
         if (_copy is not null)
         {
             await _copy.CompleteAsync(cancellationToken);
             await _copy.DisposeAsync();
             _copy = null;
+            _analyzed = false;
+        }
+
+        if (analyze && !_analyzed)
+        {
+            _analyzed = true;
             // A temporary table has no statistics until analysed (autovacuum never sees it): without them the planner
             // guesses its size and may pick a nested loop over 100k staged findings.
             // Only the columns the plans join or filter on: the wide detail text was most of the sampling.

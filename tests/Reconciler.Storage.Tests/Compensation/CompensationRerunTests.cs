@@ -35,7 +35,8 @@ public sealed class CompensationRerunTests : DatabaseTest
             writer.Add(finding, Day);
         }
 
-        var breaks = await writer.FindCompensatedBreaksAsync(Ct);
+        var breaks = new List<CompensatedBreak>();
+        await writer.ForEachCompensatedBreakAsync(breaks.Add, Ct);
         return (breaks, await writer.CommitAsync(Ct));
     }
 
@@ -46,7 +47,7 @@ public sealed class CompensationRerunTests : DatabaseTest
         Database.ScalarAsync<string>("SELECT state FROM compensation_request WHERE request_id = @FindingId", new { Break.FindingId });
 
     [Fact]
-    public async Task FindCompensatedBreaksAsync_FlagsTheClaimedRequest_WhenItsBreakResolvesWhileClaimed()
+    public async Task ForEachCompensatedBreakAsync_FlagsTheClaimedRequest_WhenItsBreakResolvesWhileClaimed()
     {
         await GivenARequestAsync();
         var claim = await ClaimAsync();
@@ -116,13 +117,13 @@ public sealed class CompensationRerunTests : DatabaseTest
     }
 
     [Fact]
-    public async Task FindCompensatedBreaksAsync_HoldsAResolvingPendingRequestFromClaims_UntilTheRunCommitsItsWithdrawal()
+    public async Task ForEachCompensatedBreakAsync_HoldsAResolvingPendingRequestFromClaims_UntilTheRunCommitsItsWithdrawal()
     {
         await GivenARequestAsync();
         var runId = await CreateRunAsync();
         await using (var writer = await Store.BeginFindingsAsync(runId, WindowFor(Day), Ct))
         {
-            (await writer.FindCompensatedBreaksAsync(Ct)).Should().BeEmpty();
+            (await writer.ForEachCompensatedBreakAsync(_ => { }, Ct)).Should().Be(0);
 
             // Committed state: pending, its finding open. The run holds it, so a claim now skips it.
             var during = await Queue.ClaimAsync("worker-1", 10, 300, null, Ct);

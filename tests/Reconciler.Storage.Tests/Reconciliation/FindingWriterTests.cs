@@ -43,7 +43,8 @@ public sealed class FindingWriterTests : DatabaseTest
             writer.Add(finding, Day);
         }
 
-        var breaks = await writer.FindCompensatedBreaksAsync(Ct);
+        var breaks = new List<CompensatedBreak>();
+        (await writer.ForEachCompensatedBreakAsync(breaks.Add, Ct)).Should().Be(breaks.Count);
         await writer.CommitAsync(Ct);
         return breaks;
     }
@@ -240,7 +241,7 @@ public sealed class FindingWriterTests : DatabaseTest
     }
 
     [Fact]
-    public async Task FindCompensatedBreaksAsync_ReturnsCompletedRequest_WhenItsFindingResolves()
+    public async Task ForEachCompensatedBreakAsync_ReturnsCompletedRequest_WhenItsFindingResolves()
     {
         await GivenOrdersOfTheDayAsync();
         var undelivered = Findings.ChargedNotDelivered(Undelivered);
@@ -257,7 +258,44 @@ public sealed class FindingWriterTests : DatabaseTest
     }
 
     [Fact]
-    public async Task FindCompensatedBreaksAsync_ReturnsNothing_WhenResolvedFindingsRequestWasOnlyPending()
+    public async Task ForEachCompensatedBreakAsync_FlagsEveryPaidCompensation_WhenMoreResolveThanOneBatchHolds()
+    {
+        // More than the 8,192 rows of one FETCH: the findings staged from a batch go in between two FETCHes of the
+        // cursor, which must neither read them back nor lose a row.
+        const int Orders = 9_000;
+        var orderNos = Enumerable.Range(1, Orders).Select(i => $"KM2026111810{i:D6}").ToArray();
+        await ImportOrdersAsync(await CreateRunAsync(), "orders_20261118.csv",
+            orderNos.Select((o, i) => Order(o, Beijing(11, 18, 9, 30).AddSeconds(i))).ToArray());
+        await RunWithAsync(orderNos.Select(o => Findings.ChargedNotDelivered(o)).ToArray());
+        await Database.ExecuteAsync("UPDATE compensation_request SET state = 'completed', outcome = 'refunded'");
+
+        var runId = await CreateRunAsync();
+        var breaks = new List<CompensatedBreak>();
+        FindingChanges changes;
+        await using (var writer = await Store.BeginFindingsAsync(runId, WindowFor(Day), Ct))
+        {
+            (await writer.ForEachCompensatedBreakAsync(
+                b =>
+                {
+                    breaks.Add(b);
+                    writer.Add(Findings.CompensatedButResolved(b), b.BusinessDate);
+                },
+                Ct)).Should().Be(Orders);
+            changes = await writer.CommitAsync(Ct);
+        }
+
+        breaks.Select(b => b.OrderNo).Should().BeEquivalentTo(orderNos);
+        breaks.Should().OnlyContain(b => b.State == "completed" && b.Amount == 648.00m);
+        changes.Resolved.Should().Be(Orders);
+        changes.CompensatedButResolved.Should().Be(Orders);
+        changes.RequestsWithdrawn.Should().Be(0);
+        (await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM finding WHERE kind = 'compensated_but_resolved' AND status = 'open' AND compensation_amount = -648.00"))
+            .Should().Be(Orders);
+    }
+
+    [Fact]
+    public async Task ForEachCompensatedBreakAsync_ReturnsNothing_WhenResolvedFindingsRequestWasOnlyPending()
     {
         await GivenOrdersOfTheDayAsync();
         await RunWithAsync(Findings.ChargedNotDelivered(Undelivered));
@@ -266,7 +304,7 @@ public sealed class FindingWriterTests : DatabaseTest
     }
 
     [Fact]
-    public async Task FindCompensatedBreaksAsync_ReturnsWhatIsNowOwed_WhenOpenFindingDroppedBelowCompletedRequest()
+    public async Task ForEachCompensatedBreakAsync_ReturnsWhatIsNowOwed_WhenOpenFindingDroppedBelowCompletedRequest()
     {
         await GivenOrdersOfTheDayAsync();
         var before = Findings.PartiallyDelivered(Partial, 1296.00m);

@@ -1,4 +1,5 @@
 using Reconciler.Core.Matching;
+using Reconciler.Storage.Reconciliation;
 
 namespace Reconciler.Storage.Tests.Support;
 
@@ -20,6 +21,12 @@ internal static class Findings
     public static Finding Orphan(string provider, string txnId, decimal gross) =>
         new(FindingIdentity.ForOrphan(provider, txnId, FindingKind.OrphanCharge), FindingKind.OrphanCharge, null, provider, txnId, null,
             null, gross, null, null, "CNY", CompensationAction.ManualReview, null, "payment names no known order");
+
+    /// <summary>The finding a run stages for a compensation whose break resolved (as the runner makes it).</summary>
+    public static Finding CompensatedButResolved(CompensatedBreak compensated) =>
+        new(FindingIdentity.ForOrder(compensated.OrderNo!, FindingKind.CompensatedButResolved), FindingKind.CompensatedButResolved,
+            compensated.OrderNo, compensated.Provider, compensated.ProviderTxnId, compensated.Vendor, null, null, null, null,
+            compensated.Currency, CompensationAction.ManualReview, -compensated.Amount, "compensation paid, but the break resolved");
 
     private static Finding ForOrder(string orderNo, FindingKind kind, CompensationAction action, decimal? compensation, string detail) =>
         new(FindingIdentity.ForOrder(orderNo, kind), kind, orderNo, "wechat", "4200002345202611181234567890", "fulu",
