@@ -90,8 +90,8 @@ public sealed class FindingWriter : IAsyncDisposable
     /// <summary>
     /// Compensations already claimed or completed for breaks this run no longer sees, or that now exceed what the
     /// break is worth: calls <paramref name="each"/> for every one, which may <see cref="Add"/> a compensated_but_resolved
-    /// finding for it. Call after the last other <see cref="Add"/>, then commit. They are read a batch at a time from a
-    /// cursor, so a bad day's next run (every held-back order's compensation already paid: 176,816 at 1 M orders) holds
+    /// finding for it. Call once, after the last other <see cref="Add"/>, then commit. They are read a batch at a time
+    /// from a cursor, so a bad day's next run (every held-back order's compensation already paid: 176,816 at 1 M orders) holds
     /// one batch of them, never all. Returns how many there were.
     /// </summary>
     public async Task<long> ForEachCompensatedBreakAsync(Action<CompensatedBreak> each, CancellationToken cancellationToken)
@@ -100,32 +100,30 @@ public sealed class FindingWriter : IAsyncDisposable
         await EndCopyAsync(cancellationToken);
         await StageResolvableAsync(cancellationToken);
         // The pending requests are locked too, and held until the commit: a consumer's claim skips them (SKIP LOCKED),
-        // so none turns from pending (to be withdrawn) into claimed (to be flagged) in between. Locked first, in one
-        // statement and in request order; the cursor below reads what is locked (a cursor FOR UPDATE would lock each
-        // row only as it is fetched).
+        // so none turns from pending (to be withdrawn) into claimed (to be flagged) in between. Locked in request order
+        // in one statement, which keeps the claimed and completed ones in a temporary table for the cursor below (a
+        // cursor FOR UPDATE would lock each row only as it is fetched).
         await ExecuteAsync(
             $"""
-            SELECT count(*) FROM (
-                SELECT 1 FROM {CompensatedBreaksFrom} WHERE c.state IN ('pending', 'claimed', 'completed')
+            CREATE TEMP TABLE compensated_break ON COMMIT DROP AS
+            WITH locked AS (
+                SELECT c.request_id, c.order_no, c.kind, c.state, c.amount, r.now_owed, c.currency, f.provider, f.provider_txn_id,
+                       f.vendor, f.business_date
+                FROM {CompensatedBreaksFrom}
+                WHERE c.state IN ('pending', 'claimed', 'completed')
                 ORDER BY c.request_id
-                FOR UPDATE OF c) locked
-            """, Parameters, cancellationToken);
-        // Planned for every row, not for the first tenth a cursor is planned for by default (a nested loop).
-        await ExecuteAsync(
-            $"""
-            SET LOCAL cursor_tuple_fraction = 1.0;
+                FOR UPDATE OF c
+            )
+            SELECT * FROM locked WHERE state <> 'pending';
             DECLARE compensated_breaks NO SCROLL CURSOR FOR
-                SELECT c.request_id AS RequestId, c.order_no AS OrderNo, c.kind AS Kind, c.state AS State, c.amount AS Amount,
-                       r.now_owed AS NowOwed, c.currency AS Currency, f.provider AS Provider, f.provider_txn_id AS ProviderTxnId,
-                       f.vendor AS Vendor, f.business_date::timestamp AS BusinessDate
-                FROM {CompensatedBreaksFrom} WHERE c.state IN ('claimed', 'completed');
-            RESET cursor_tuple_fraction;
+                SELECT request_id AS RequestId, order_no AS OrderNo, kind AS Kind, state AS State, amount AS Amount,
+                       now_owed AS NowOwed, currency AS Currency, provider AS Provider, provider_txn_id AS ProviderTxnId,
+                       vendor AS Vendor, business_date::timestamp AS BusinessDate
+                FROM compensated_break;
             """, Parameters, cancellationToken);
         var count = 0L;
         while (true)
         {
-            // The cursor's snapshot was taken when it was declared: the findings staged from one batch are not read
-            // back by the next (the second branch of the CTE reads finding_stage).
             var batch = (await _connection.QueryAsync<CompensatedBreakRow>(new CommandDefinition(
                 $"FETCH {CompensatedBreakBatch} FROM compensated_breaks", transaction: _transaction, commandTimeout: 0,
                 cancellationToken: cancellationToken))).AsList();
@@ -152,7 +150,7 @@ public sealed class FindingWriter : IAsyncDisposable
     private const int CompensatedBreakBatch = 8192;
 
     // The requests of the resolvable findings, and of staged findings now worth less than their claimed or completed
-    // compensation; the caller adds the states it wants.
+    // compensation, with their findings.
     private const string CompensatedBreaksFrom =
         """
         (SELECT finding_id, NULL::numeric AS now_owed FROM resolvable
