@@ -75,16 +75,17 @@ public sealed class ReportWriterTests : IDisposable
     public void WriteAll_MakesAGzipCopyOfEachFileAsItWritesIt_ThatUnpacksToTheFilesBytes()
     {
         var report = Report();
-        var copies = new GzipCopies();
+        using var copies = new GzipCopies();
 
         ReportWriter.WriteMismatchesAhead(report.Findings, _root, copies);
         var paths = ReportWriter.WriteAll(report, _root, mismatchesAhead: true, gzipCopies: copies);
 
         foreach (var path in paths)
         {
-            copies.TryGet(Path.GetFileName(path), out var gzip).Should().BeTrue(path);
+            using var gzip = copies.OpenRead(Path.GetFileName(path));
+            gzip.Should().NotBeNull(path);
             using var unpacked = new MemoryStream();
-            using (var stream = new System.IO.Compression.GZipStream(new MemoryStream(gzip.Array!, gzip.Offset, gzip.Count), System.IO.Compression.CompressionMode.Decompress))
+            using (var stream = new System.IO.Compression.GZipStream(gzip!, System.IO.Compression.CompressionMode.Decompress))
             {
                 stream.CopyTo(unpacked);
             }

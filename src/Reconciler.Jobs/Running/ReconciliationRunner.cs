@@ -161,7 +161,7 @@ public sealed class ReconciliationRunner(
             await using var incidentGrouping = await grouping!;
             var grouped = incidentGrouping.CompleteAsync(cancellationToken);
             await using var reads = reportBuilder.Reads(runId);
-            var gzipCopies = new GzipCopies();
+            using var gzipCopies = new GzipCopies();
             var report = await reportBuilder.BuildAsync(
                 runId, request, window, startedAt, missing, grouped, cancellationToken, tally, settlements,
                 () => progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken),
@@ -169,7 +169,7 @@ public sealed class ReconciliationRunner(
             CrashPoints.Reach("report-built");
             var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach, mismatchesAhead: true, gzipCopies);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken,
-                name => gzipCopies.TryGet(name, out var gzip) ? gzip : (ArraySegment<byte>?)null);
+                gzipCopies.OpenRead);
             CrashPoints.Reach("run-completed");
             timings.AddSince("report", phaseStart, report.Findings.Count + report.Resolved.Count);
             timings.Log(logger, runId);

@@ -158,24 +158,34 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             "DELETE FROM run_file WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken));
     }
 
-    private static async Task<MemoryStream> CompressAsync(string path, CancellationToken cancellationToken)
+    // Into a temporary file removed when the stream is closed, not memory: an output may be a gigabyte.
+    private static async Task<Stream> CompressAsync(string path, CancellationToken cancellationToken)
     {
-        var content = new MemoryStream();
-        await using (var file = File.OpenRead(path))
-        await using (var gzip = new GZipStream(content, CompressionLevel.Fastest, leaveOpen: true))
+        var content = new FileStream(
+            Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        try
         {
-            await file.CopyToAsync(gzip, cancellationToken);
-        }
+            await using (var file = File.OpenRead(path))
+            await using (var gzip = new GZipStream(content, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                await file.CopyToAsync(gzip, cancellationToken);
+            }
 
-        content.Position = 0;
-        return content;
+            content.Position = 0;
+            return content;
+        }
+        catch
+        {
+            await content.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Stores the run's outputs byte for byte and marks it completed, in one transaction.</summary>
     /// <param name="gzipped">The gzip copy of an output by file name, when the writer made one as it wrote the file.</param>
     public async Task CompleteRunAsync(
         long runId, string summaryJson, IReadOnlyList<string> outputs, CancellationToken cancellationToken,
-        Func<string, ArraySegment<byte>?>? gzipped = null)
+        Func<string, Stream?>? gzipped = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -190,9 +200,8 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
 
             // At gzip's fastest level: about a tenth of the bytes to send and to store. Compressed here unless the
             // writer made the copy as it wrote the file.
-            using var content = gzipped?.Invoke(name) is { } copy
-                ? new MemoryStream(copy.Array!, copy.Offset, copy.Count, writable: false)
-                : await CompressAsync(path, cancellationToken);
+            // Npgsql sends a seekable stream as it reads it, without a copy in memory.
+            await using var content = gzipped?.Invoke(name) ?? await CompressAsync(path, cancellationToken);
             await using var command = new NpgsqlCommand(
                 """
                 INSERT INTO run_output (run_id, name, content, content_encoding) VALUES (@runId, @name, @content, 'gzip')
