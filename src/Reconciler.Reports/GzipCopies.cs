@@ -6,13 +6,15 @@ namespace Reconciler.Reports;
 /// <summary>
 /// gzip copies of a run's outputs, made as they are written (a run stores its outputs compressed in the database):
 /// compressing them afterwards read 120 MB back and compressed it on one core after everything else was done. Each copy
-/// goes to a file in a temporary folder of its own, removed on <see cref="Dispose"/>: held in memory, the copies of a
-/// 10 M-order day (a million findings, 1.2 GB of outputs) were most of the run's peak RSS.
+/// goes to a file beside the output's temporary copy (<c>NAME.gz.tmp</c> in the output folder), removed on
+/// <see cref="Dispose"/>: held in memory, the copies of a 10 M-order day (a million findings, 1.2 GB of outputs) were
+/// most of the run's peak RSS. A run killed before it disposes them leaves them where the next run of the date writes
+/// its own over them and <see cref="ReportWriter.DeleteTemporaries"/> looks (in the system's temporary folder a killed
+/// run's copies were never found again).
 /// </summary>
 public sealed class GzipCopies : IDisposable
 {
     private readonly ConcurrentDictionary<string, string> _copies = new(StringComparer.Ordinal);
-    private readonly Lazy<DirectoryInfo> _folder = new(() => Directory.CreateTempSubdirectory("reconciler-gzip-"));
 
     /// <summary>Opens the gzip copy of the output named <paramref name="name"/> (mismatches.csv, …) for reading, or null if none was made.</summary>
     public Stream? OpenRead(string name) =>
@@ -20,35 +22,37 @@ public sealed class GzipCopies : IDisposable
             ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan)
             : null;
 
-    /// <summary>Runs <paramref name="write"/> on a stream that writes to <paramref name="file"/> and to a gzip copy named <paramref name="name"/>.</summary>
-    internal void Write(string name, Stream file, Action<Stream> write)
+    /// <summary>
+    /// Runs <paramref name="write"/> on a stream that writes to <paramref name="file"/> and to a gzip copy named
+    /// <paramref name="name"/>, kept in the file <paramref name="copyPath"/>.
+    /// </summary>
+    internal void Write(string name, string copyPath, Stream file, Action<Stream> write)
     {
-        var path = Path.Combine(_folder.Value.FullName, name + ".gz");
-        using (var copy = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+        using (var copy = new FileStream(copyPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
         using (var gzip = new GZipStream(copy, CompressionLevel.Fastest, leaveOpen: true))
         using (var tee = new TeeStream(file, gzip))
         {
             write(tee);
         }
 
-        _copies[name] = path;
+        _copies[name] = copyPath;
     }
 
     public void Dispose()
     {
-        if (!_folder.IsValueCreated)
+        foreach (var path in _copies.Values)
         {
-            return;
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Still open elsewhere: the next run of the date writes over it, DeleteTemporaries removes it.
+            }
         }
 
-        try
-        {
-            _folder.Value.Delete(recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A copy still open elsewhere, or a folder already gone: the system's temporary folder keeps what is left.
-        }
+        _copies.Clear();
     }
 
     /// <summary>Writes to a file and to its copy; flushing flushes the file (the copy is finished when it is closed).</summary>

@@ -92,5 +92,21 @@ public sealed class ReportWriterTests : IDisposable
 
             unpacked.ToArray().Should().Equal(File.ReadAllBytes(path), path);
         }
+
+        copies.Dispose();
+        Directory.GetFiles(_root).Select(Path.GetFileName).Should().BeEquivalentTo(
+            ["mismatches.csv", "report.html", "summary.json"], "the copies are removed once the run has stored them");
+    }
+
+    [Fact]
+    public void DeleteTemporaries_RemovesTheGzipCopiesARunThatDiedLeft()
+    {
+        var copies = new GzipCopies();
+        ReportWriter.WriteMismatchesAhead(Report().Findings, _root, copies);
+        Directory.GetFiles(_root).Select(Path.GetFileName).Should().BeEquivalentTo(["mismatches.csv.tmp", "mismatches.csv.gz.tmp"]);
+
+        ReportWriter.DeleteTemporaries(_root);
+
+        Directory.GetFiles(_root).Should().BeEmpty();
     }
 }
