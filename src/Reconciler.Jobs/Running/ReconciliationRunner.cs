@@ -52,7 +52,7 @@ public sealed class ReconciliationRunner(
         timings.AddSince("plan", phaseStart, plan.Entries.Count);
         CrashPoints.Reach("planned");
         await using var dateLock = await runs.LockDateAsync(request.Date, cancellationToken);
-        await runs.FailAbandonedRunsAsync(request.Date, cancellationToken);
+        await runs.FailAbandonedRunsAsync(request.Date, cancellationToken, resuming: request.RunId);
         var startedAt = DateTimeOffset.UtcNow;
         var runId = await StartAsync(request, cancellationToken);
         var progress = new RunProgressReporter(runs, runId, TimeProvider.System, observer);

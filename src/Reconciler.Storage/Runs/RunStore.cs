@@ -260,17 +260,20 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
 
     /// <summary>
     /// Marks failed the runs of <paramref name="date"/> still shown running: called under the date's lock, which a live
-    /// run holds from start to end, so such a run's process died (killed, machine lost) without saying so.
+    /// run holds from start to end, so such a run's process died (killed, machine lost) without saying so. The run being
+    /// resumed (<paramref name="resuming"/>: a queued run's job re-fetched after its server died) is left running, to be
+    /// counted again by <see cref="StartRunAsync"/>: marked failed here, it showed <c>failed</c> to every reader for the
+    /// moment between the two statements, and a client waiting for the run to finish took that for its end.
     /// </summary>
-    public async Task<int> FailAbandonedRunsAsync(DateOnly date, CancellationToken cancellationToken)
+    public async Task<int> FailAbandonedRunsAsync(DateOnly date, CancellationToken cancellationToken, long? resuming = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE run SET status = 'failed', finished_at = now(),
                 error = 'abandoned: the process running it stopped without finishing (killed or lost); a later run of the date redid its work'
-            WHERE business_date = @date AND status = 'running'
-            """, new { date }, cancellationToken: cancellationToken));
+            WHERE business_date = @date AND status = 'running' AND run_id IS DISTINCT FROM @resuming
+            """, new { date, resuming }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

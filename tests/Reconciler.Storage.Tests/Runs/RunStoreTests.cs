@@ -90,4 +90,19 @@ public sealed class RunStoreTests : DatabaseTest
 
         (await Runs.PreviousRunAsync(current, Day, Ct)).Should().Be(completed);
     }
+
+    [Fact]
+    public async Task FailAbandonedRunsAsync_LeavesTheRunBeingResumedRunning_AndFailsTheOthersOfTheDate()
+    {
+        // Two runs of the date shown running (their processes died), one of them resumed by its re-fetched job.
+        var resumed = await CreateRunAsync(_date);
+        var abandoned = await CreateRunAsync(_date);
+        var otherDate = await CreateRunAsync(_date.AddDays(1));
+
+        (await Runs.FailAbandonedRunsAsync(_date, Ct, resuming: resumed)).Should().Be(1);
+
+        var states = await Database.QueryAsync<(long RunId, string Status)>(
+            "SELECT run_id, status FROM run WHERE run_id IN (@resumed, @abandoned, @otherDate) ORDER BY run_id", new { resumed, abandoned, otherDate });
+        states.Should().Equal((resumed, "running"), (abandoned, "failed"), (otherDate, "running"));
+    }
 }
