@@ -22,12 +22,16 @@ public sealed class GzipCopies : IDisposable
             ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan)
             : null;
 
+    /// <summary>Where the gzip copy of the output <paramref name="outputPath"/> is kept while the run stores it.</summary>
+    internal static string CopyPathOf(string outputPath) => outputPath + ".gz.tmp";
+
     /// <summary>
-    /// Runs <paramref name="write"/> on a stream that writes to <paramref name="file"/> and to a gzip copy named
-    /// <paramref name="name"/>, kept in the file <paramref name="copyPath"/>.
+    /// Runs <paramref name="write"/> on a stream that writes to <paramref name="file"/> and to a gzip copy of the output
+    /// <paramref name="outputPath"/>, named by its file name and kept at <see cref="CopyPathOf"/>.
     /// </summary>
-    internal void Write(string name, string copyPath, Stream file, Action<Stream> write)
+    internal void Write(string outputPath, Stream file, Action<Stream> write)
     {
+        var copyPath = CopyPathOf(outputPath);
         using (var copy = new FileStream(copyPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
         using (var gzip = new GZipStream(copy, CompressionLevel.Fastest, leaveOpen: true))
         using (var tee = new TeeStream(file, gzip))
@@ -35,7 +39,7 @@ public sealed class GzipCopies : IDisposable
             write(tee);
         }
 
-        _copies[name] = copyPath;
+        _copies[Path.GetFileName(outputPath)] = copyPath;
     }
 
     public void Dispose()

@@ -99,7 +99,7 @@ public static class ReportWriter
         }
         else
         {
-            gzipCopies.Write(Path.GetFileName(path), path + ".gz.tmp", stream, write);
+            gzipCopies.Write(path, stream, write);
         }
 
         stream.Flush(flushToDisk: true);
@@ -112,7 +112,7 @@ public static class ReportWriter
         foreach (var name in new[] { MismatchesCsvWriter.FileName, HtmlReportWriter.FileName, SummaryJsonWriter.FileName })
         {
             DeleteLeftover(Path.Combine(outDir, name + ".tmp"));
-            DeleteLeftover(Path.Combine(outDir, name + ".gz.tmp"));
+            DeleteLeftover(GzipCopies.CopyPathOf(Path.Combine(outDir, name)));
         }
     }
 

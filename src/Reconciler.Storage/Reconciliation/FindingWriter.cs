@@ -104,13 +104,21 @@ public sealed class FindingWriter : IAsyncDisposable
         // in one statement, which keeps the claimed and completed ones in a temporary table for the cursor below (a
         // cursor FOR UPDATE would lock each row only as it is fetched).
         await ExecuteAsync(
-            $"""
+            """
             CREATE TEMP TABLE compensated_break ON COMMIT DROP AS
-            WITH locked AS (
+            WITH resolving AS (
+                SELECT finding_id, NULL::numeric AS now_owed FROM resolvable
+                UNION ALL
+                SELECT s.finding_id, s.compensation_amount FROM finding_stage s
+                JOIN compensation_request c ON c.request_id = s.finding_id
+                WHERE c.state IN ('claimed', 'completed') AND coalesce(s.compensation_amount, 0) < c.amount
+            ),
+            locked AS (
                 SELECT c.request_id, c.order_no, c.kind, c.state, c.amount, r.now_owed, c.currency, f.provider, f.provider_txn_id,
                        f.vendor, f.business_date
-                FROM {CompensatedBreaksFrom}
-                WHERE c.state IN ('pending', 'claimed', 'completed')
+                FROM resolving r
+                JOIN compensation_request c ON c.request_id = r.finding_id AND c.state IN ('pending', 'claimed', 'completed')
+                JOIN finding f ON f.finding_id = r.finding_id
                 ORDER BY c.request_id
                 FOR UPDATE OF c
             )
@@ -148,19 +156,6 @@ public sealed class FindingWriter : IAsyncDisposable
     }
 
     private const int CompensatedBreakBatch = 8192;
-
-    // The requests of the resolvable findings, and of staged findings now worth less than their claimed or completed
-    // compensation, with their findings.
-    private const string CompensatedBreaksFrom =
-        """
-        (SELECT finding_id, NULL::numeric AS now_owed FROM resolvable
-         UNION ALL
-         SELECT s.finding_id, s.compensation_amount FROM finding_stage s
-         JOIN compensation_request c ON c.request_id = s.finding_id
-         WHERE c.state IN ('claimed', 'completed') AND coalesce(s.compensation_amount, 0) < c.amount) r
-        JOIN compensation_request c ON c.request_id = r.finding_id
-        JOIN finding f ON f.finding_id = r.finding_id
-        """;
 
     public async Task<FindingChanges> CommitAsync(CancellationToken cancellationToken)
     {
