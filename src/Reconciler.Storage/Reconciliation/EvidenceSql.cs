@@ -54,16 +54,25 @@ internal static class EvidenceSql
                     WHERE f.status = 'open' AND f.business_date < @date AND f.order_no IS NOT NULL
                       AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
                       AND NOT EXISTS (SELECT 1 FROM platform_order o
-                                      WHERE o.order_no = f.order_no AND o.created_at >= @start AND o.created_at < @end)) carried)
-        FROM ({OrderBounds(watched)}) bounds
+                                      WHERE o.order_no = f.order_no AND o.created_at >= @start AND o.created_at < @end)) carried),
+               bounds.orders
+        FROM ({OrderBounds(watched, counted: true)}) bounds
         """;
+
+    /// <summary>
+    /// PostgreSQL's estimate of the orders numbered between the date's least and greatest order number (every date's,
+    /// from the statistics): the date's own count when order numbers grow with time, every order ever imported when
+    /// they do not. It decides whether the date's evidence is read by that range alone (<see cref="ScopeMoneyLinesByRange"/>).
+    /// </summary>
+    public const string OrdersInRangeEstimate =
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM platform_order o WHERE o.order_no BETWEEN @low AND @high";
 
     /// <summary>
     /// The least (<c>low</c>) and greatest (<c>high</c>) order number of the date's orders (or its watch list), one pass
     /// over their index range; see <see cref="ScopeBounds"/>.
     /// </summary>
-    public static string OrderBounds(bool watched) =>
-        $"SELECT min(order_no) AS low, max(order_no) AS high FROM ({DateOrders(watched)} OFFSET 0) date_part";
+    public static string OrderBounds(bool watched, bool counted = false) =>
+        $"SELECT min(order_no) AS low, max(order_no) AS high{(counted ? ", count(*) AS orders" : string.Empty)} FROM ({DateOrders(watched)} OFFSET 0) date_part";
 
     /// <summary>
     /// <paramref name="select"/> (which names its rows' table and leaves a <c>{scope}</c> join and a <c>{bound}</c>
@@ -78,6 +87,20 @@ internal static class EvidenceSql
     private static string PerScopePart(bool watched, bool carried, string select, string column) =>
         select.Replace("{scope}", $"JOIN ({DateOrders(watched)}) scope USING (order_no)", StringComparison.Ordinal)
               .Replace("{bound}", $"{column} BETWEEN @low AND @high", StringComparison.Ordinal)
+        + (carried
+            ? "\nUNION ALL\n" + select.Replace("{scope}", string.Empty, StringComparison.Ordinal)
+                                       .Replace("{bound}", $"{column} = ANY(@carried)", StringComparison.Ordinal)
+            : string.Empty);
+
+    /// <summary>
+    /// <paramref name="select"/> once per part of the scope, as <see cref="PerScopePart"/> but with the date's part read
+    /// by its order-number range alone, joined with nothing: its rows may name orders of other dates (or no order) whose
+    /// numbers lie in the range, and the merge passes over them, as the orders stream it walks in step has none of them
+    /// (<see cref="SortedStream{T}"/>). A carried-over order numbered inside the range is left to its own part.
+    /// </summary>
+    private static string PerScopePartByRange(bool carried, string select, string column) =>
+        select.Replace("{scope}", string.Empty, StringComparison.Ordinal)
+              .Replace("{bound}", $"{column} BETWEEN @low AND @high{(carried ? $" AND {column} <> ALL(@carried)" : string.Empty)}", StringComparison.Ordinal)
         + (carried
             ? "\nUNION ALL\n" + select.Replace("{scope}", string.Empty, StringComparison.Ordinal)
                                        .Replace("{bound}", $"{column} = ANY(@carried)", StringComparison.Ordinal)
@@ -199,6 +222,75 @@ internal static class EvidenceSql
               GROUP BY provider, entry_type, entry_ref HAVING count(*) > 1) copied USING (provider, entry_type, entry_ref)
         GROUP BY e.provider, e.entry_type, e.entry_ref
         HAVING min(e.order_no) <> max(e.order_no)
+        """;
+
+    /// <summary>
+    /// The money lines of <see cref="StageMoneyLines"/> read by range (<see cref="PerScopePartByRange"/>), straight in
+    /// the merge's order: nothing staged, the date's lines not joined with its orders.
+    /// </summary>
+    public static string ScopeMoneyLinesByRange(bool carried) =>
+        $"""
+        SELECT * FROM (
+            {MoneyLinesByRange(carried)}
+        ) scoped
+        ORDER BY order_no COLLATE "C"
+        """;
+
+    private static string MoneyLinesByRange(bool carried) =>
+        $"""
+        {PerScopePartByRange(carried, ScopeMoneyLinesNamed, "s.order_no")}
+        UNION ALL
+        {PerScopePartByRange(carried, ScopeReversedLines, "p.order_no")}
+        """;
+
+    /// <summary>
+    /// <see cref="SharedMoneyLines"/> for a read by range: the copies of every provider line among the lines read whose
+    /// copies name different order numbers, each copy with whether its order is in scope (an order of the date, or
+    /// carried over; the range also holds other orders' lines). The merge keeps the copies in scope and calls a line
+    /// shared when they still name two orders (<see cref="SharedMoneyLine"/>). Keys with more than one copy first, by
+    /// their keys alone; only their rows are grouped with their order numbers; only the differing ones' copies are
+    /// probed for their order. The refunds paired with their payment (a hash of every reversal line probed with the
+    /// range's payments, the dearest part) are paired once here and kept.
+    /// </summary>
+    public static string SharedMoneyLinesByRange(bool carried) =>
+        $"""
+        WITH paired AS MATERIALIZED (
+            {PerScopePartByRange(carried, ScopeReversedLines, "p.order_no")}
+        ),
+        copied AS (
+            SELECT provider, entry_type, entry_ref FROM (
+                SELECT provider, entry_type, entry_ref FROM (
+                    {PerScopePartByRange(carried, ScopeMoneyLinesNamed, "s.order_no")}
+                ) named
+                UNION ALL
+                SELECT provider, entry_type, entry_ref FROM paired
+            ) line
+            GROUP BY provider, entry_type, entry_ref HAVING count(*) > 1
+        ),
+        copies AS MATERIALIZED (
+            SELECT line.* FROM (
+                {PerScopePartByRange(carried, ScopeMoneyLinesNamed, "s.order_no")}
+                UNION ALL
+                SELECT * FROM paired
+            ) line JOIN copied USING (provider, entry_type, entry_ref)
+        )
+        SELECT c.provider, c.entry_type, c.entry_ref, c.order_no, c.provider_txn_id, c.gross, c.occurred_at,
+               (c.order_no = ANY(@carried)
+                OR EXISTS (SELECT 1 FROM platform_order o
+                           WHERE o.order_no = c.order_no AND o.created_at >= @start AND o.created_at < @end)) AS in_scope
+        FROM copies c
+        JOIN (SELECT provider, entry_type, entry_ref FROM copies
+              GROUP BY provider, entry_type, entry_ref HAVING min(order_no) <> max(order_no)) differing
+          USING (provider, entry_type, entry_ref)
+        """;
+
+    /// <summary>The delivery rows of <see cref="ScopeDeliveries"/> read by range (<see cref="PerScopePartByRange"/>).</summary>
+    public static string ScopeDeliveriesByRange(bool carried) =>
+        $"""
+        SELECT * FROM (
+            {PerScopePartByRange(carried, ScopeDeliveryRows, "d.order_no")}
+        ) scoped
+        ORDER BY order_no COLLATE "C"
         """;
 
     /// <summary>The staged money lines in the merge's order.</summary>

@@ -78,21 +78,32 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             yield break;
         }
 
-        // The orders and the delivery rows sort on their own connections (sharing the snapshot) while the money lines are
-        // staged here.
+        // The orders and the delivery rows sort on their own connections (sharing the snapshot); the money lines are
+        // either staged here or (read by range) sorted on a fourth while their shared lines are found here.
+        var byRange = await ReadsByRangeAsync(money, watched, scope, window, cancellationToken);
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken);
+        await using var lines = byRange ? await OpenDaySizedAsync(snapshot, cancellationToken) : null;
         var carried = scope.Carried.Length > 0;
         var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried), window, cancellationToken, scope);
-        var deliveriesStream = deliveries.ReadAsync(EvidenceSql.ScopeDeliveries(watched, carried), window, cancellationToken, scope);
-        await using (var stage = money.Command(EvidenceSql.StageMoneyLines(watched, carried), window, scope))
+        var deliveriesStream = deliveries.ReadAsync(
+            byRange ? EvidenceSql.ScopeDeliveriesByRange(carried) : EvidenceSql.ScopeDeliveries(watched, carried), window, cancellationToken, scope);
+        var moneyStream = lines?.ReadAsync(EvidenceSql.ScopeMoneyLinesByRange(carried), window, cancellationToken, scope);
+        Dictionary<MoneyKey, SharedMoneyLine> shared;
+        if (byRange)
         {
-            await stage.ExecuteNonQueryAsync(cancellationToken);
+            await using var sharedReader = await money.ReadAsync(EvidenceSql.SharedMoneyLinesByRange(carried), window, cancellationToken, scope);
+            shared = await ReadSharedCopiesAsync(sharedReader, cancellationToken);
         }
-
-        var shared = new Dictionary<MoneyKey, SharedMoneyLine>();
-        await using (var sharedReader = await money.ReadAsync(EvidenceSql.SharedMoneyLines, window, cancellationToken))
+        else
         {
+            await using (var stage = money.Command(EvidenceSql.StageMoneyLines(watched, carried), window, scope))
+            {
+                await stage.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            shared = [];
+            await using var sharedReader = await money.ReadAsync(EvidenceSql.SharedMoneyLines, window, cancellationToken);
             while (await sharedReader.ReadAsync(cancellationToken))
             {
                 shared[new MoneyKey(sharedReader.GetString(0), sharedReader.GetString(1), sharedReader.GetString(2))] =
@@ -101,13 +112,15 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             }
         }
 
-        // A full look with a watch writes the new watch list as it goes (on a fourth connection, committed at the end).
+        // A full look with a watch writes the new watch list as it goes (on another connection, committed at the end).
         await using var keep = watch is not null && !watched ? await WatchListWriter.OpenAsync(dataSource, window.Date, cancellationToken) : null;
-        await using var moneyReader = await money.ReadAsync(EvidenceSql.ScopeMoneyLines, window, cancellationToken);
+        await using var moneyReader = moneyStream is null
+            ? await money.ReadAsync(EvidenceSql.ScopeMoneyLines, window, cancellationToken)
+            : await moneyStream;
         await using var deliveryReader = await deliveriesStream;
         await using var orderReader = await ordersStream;
-        var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines");
-        var deliveryRows = new SortedStream<DeliveryRow>(deliveryReader, ReadDelivery, r => r.OrderNo, "delivery rows");
+        var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", passesOver: byRange);
+        var deliveryRows = new SortedStream<DeliveryRow>(deliveryReader, ReadDelivery, r => r.OrderNo, "delivery rows", passesOver: byRange);
         await moneyRows.StartAsync(cancellationToken);
         await deliveryRows.StartAsync(cancellationToken);
         var fold = new EvidenceFold(shared, watched ? null : tally, window);
@@ -147,7 +160,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             yield return evidence;
         }
 
-        // Every money line and delivery row belongs to an order in scope; one left over means the streams disagree.
+        // Every money line and delivery row belongs to an order in scope (read by range, the ones after the last order
+        // in scope are other orders'); one left over means the streams disagree.
         moneyRows.EnsureDrained();
         deliveryRows.EnsureDrained();
         if (!watched)
@@ -298,7 +312,66 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         return new ScopeParameters(
             reader.IsDBNull(0) ? null : reader.GetString(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
-            reader.GetFieldValue<string[]>(2));
+            reader.GetFieldValue<string[]>(2),
+            reader.GetInt64(3));
+    }
+
+    /// <summary>
+    /// Whether a full look reads the date's evidence by its order-number range alone (<see cref="EvidenceSql.ScopeMoneyLinesByRange"/>):
+    /// when PostgreSQL expects that range to hold at most half as many orders again as the date has (order numbers that
+    /// grow with time; a first day). The rows of the other orders in it are read and passed over, where a join with the
+    /// date's orders hashed a million order numbers for each stream and the money lines were staged before they could
+    /// be sorted. Otherwise (numbers that do not grow with time: the range spans every date), and on a look at the
+    /// watch list, each stream is joined with its orders as before.
+    /// </summary>
+    private async Task<bool> ReadsByRangeAsync(
+        DaySizedSession session, bool watched, ScopeParameters scope, ReconciliationWindow window, CancellationToken cancellationToken)
+    {
+        if (ReadByRange is { } forced)
+        {
+            return forced;
+        }
+
+        if (watched || scope.Low is null)
+        {
+            return false;
+        }
+
+        await using var command = session.Command(EvidenceSql.OrdersInRangeEstimate, window, scope);
+        var plan = (string?)await command.ExecuteScalarAsync(cancellationToken) ?? throw new InvalidOperationException("PostgreSQL returned no plan");
+        using var json = System.Text.Json.JsonDocument.Parse(plan);
+        var estimate = json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+        return estimate <= 1.5 * scope.Orders;
+    }
+
+    /// <summary>
+    /// The shared lines from <see cref="EvidenceSql.SharedMoneyLinesByRange"/>'s copies: those in scope, where they still
+    /// name two orders, count for the first in code point order (the merge's), with the least of each value, as
+    /// <see cref="EvidenceSql.SharedMoneyLines"/> groups the staged lines.
+    /// </summary>
+    private static async Task<Dictionary<MoneyKey, SharedMoneyLine>> ReadSharedCopiesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var copies = new Dictionary<MoneyKey, (SharedMoneyLine Least, bool TwoOrders)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!reader.GetBoolean(7))
+            {
+                continue;
+            }
+
+            var key = new MoneyKey(reader.GetString(0), reader.GetString(1), reader.GetString(2));
+            var copy = new SharedMoneyLine(reader.GetString(3), reader.GetString(4), reader.GetDecimal(5), reader.GetFieldValue<DateTimeOffset>(6));
+            copies[key] = copies.TryGetValue(key, out var seen)
+                ? (new SharedMoneyLine(
+                       CodePointOrder.Instance.Compare(copy.OrderNo, seen.Least.OrderNo) < 0 ? copy.OrderNo : seen.Least.OrderNo,
+                       CodePointOrder.Instance.Compare(copy.TxnId, seen.Least.TxnId) < 0 ? copy.TxnId : seen.Least.TxnId,
+                       Math.Min(copy.Gross, seen.Least.Gross),
+                       copy.OccurredAt < seen.Least.OccurredAt ? copy.OccurredAt : seen.Least.OccurredAt),
+                   seen.TwoOrders || !string.Equals(copy.OrderNo, seen.Least.OrderNo, StringComparison.Ordinal))
+                : (copy, false);
+        }
+
+        return copies.Where(c => c.Value.TwoOrders).ToDictionary(c => c.Key, c => c.Value.Least);
     }
 
     private static async Task<T> ScalarAsync<T>(DaySizedSession session, string sql, ReconciliationWindow window, CancellationToken cancellationToken)
@@ -378,8 +451,14 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     [System.Text.RegularExpressions.GeneratedRegex("^[0-9A-F]+-[0-9A-F]+-[0-9]+$")]
     private static partial System.Text.RegularExpressions.Regex SnapshotId();
 
-    /// <summary>The date's least and greatest order number (null when it has none) and the carried-over orders.</summary>
-    private sealed record ScopeParameters(string? Low, string? High, string[] Carried);
+    /// <summary>
+    /// Forces how a full look reads the date's evidence (by range, or joined with the date's orders) instead of asking
+    /// PostgreSQL's estimate (<see cref="ReadsByRangeAsync"/>): the tests hold both reads equal to the set-based query.
+    /// </summary>
+    internal bool? ReadByRange { get; init; }
+
+    /// <summary>The date's least and greatest order number (null when it has none), the carried-over orders, and the date's order count.</summary>
+    private sealed record ScopeParameters(string? Low, string? High, string[] Carried, long Orders);
 
     private sealed class DaySizedSession(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
