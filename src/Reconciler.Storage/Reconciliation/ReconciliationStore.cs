@@ -81,6 +81,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         // The orders and the delivery rows sort on their own connections (sharing the snapshot); the money lines are
         // either staged here or (read by range) sorted on a fourth while their shared lines are found here.
         var byRange = await ReadsByRangeAsync(money, watched, scope, window, cancellationToken);
+        ReadLastByRange = byRange;
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken);
         await using var lines = byRange ? await OpenDaySizedAsync(snapshot, cancellationToken) : null;
@@ -456,6 +457,9 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     /// PostgreSQL's estimate (<see cref="ReadsByRangeAsync"/>): the tests hold both reads equal to the set-based query.
     /// </summary>
     internal bool? ReadByRange { get; init; }
+
+    /// <summary>How the last look that read the streams read the date's evidence: by range (true) or joined.</summary>
+    internal bool? ReadLastByRange { get; private set; }
 
     /// <summary>The date's least and greatest order number (null when it has none), the carried-over orders, and the date's order count.</summary>
     private sealed record ScopeParameters(string? Low, string? High, string[] Carried, long Orders);

@@ -155,6 +155,60 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
             .Should().NotContain("T-SHARED");
     }
 
+    /// <summary>
+    /// A full look reads the date's evidence by its order-number range only where PostgreSQL expects that range to hold
+    /// about the date's orders: with numbers that grow with time, yes; with numbers that do not (the day before's orders
+    /// numbered all through the date's range), the range would read every date's rows, so each stream is joined with
+    /// the date's orders. The evidence is the set-based query's either way.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ReadOrderEvidenceAsync_ReadsByRange_OnlyWhenOrderNumbersGrowWithTime(bool growing)
+    {
+        var random = new Random(21);
+        var runId = await CreateRunAsync();
+        var orders = new List<OrderRecord>();
+        var payments = new List<SettlementRecord>();
+        var deliveries = new List<DeliveryRecord>();
+        for (var i = 0; i < 4000; i++)
+        {
+            var dayBefore = i % 2 == 0;
+            var serial = random.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture) + i.ToString(CultureInfo.InvariantCulture);
+            var orderNo = growing ? (dayBefore ? "KM20261117" : "KM20261118") + serial : "KM" + serial;
+            var order = Order(orderNo, dayBefore ? Beijing(11, 17, i % 24, i % 60) : Beijing(11, 18, i % 24, i % 60), amount: 10m + (i % 7));
+            orders.Add(order);
+            payments.Add(Payment(order.PayChannel, "T" + i.ToString(CultureInfo.InvariantCulture), orderNo, order.Amount, order.CreatedAt.AddMinutes(1)));
+            deliveries.Add(Delivery("fulu", "V" + i.ToString(CultureInfo.InvariantCulture), orderNo, DeliveryStatus.Success, order.TargetAccount, order.Quantity, order.CreatedAt.AddMinutes(2)));
+        }
+
+        await ImportOrdersAsync(runId, "orders.csv", [.. orders]);
+        await ImportSettlementAsync(runId, "bill.csv", orders[0].PayChannel, payments);
+        await ImportDeliveriesAsync(runId, "vendor.csv", [.. deliveries]);
+        await using (var connection = await Database.DataSource.OpenConnectionAsync(Ct))
+        {
+            await connection.ExecuteAsync("ANALYZE platform_order; ANALYZE settlement_line; ANALYZE delivery_event");
+        }
+
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        var store = new ReconciliationStore(Database.DataSource);
+        var merged = new List<OrderEvidence>();
+        await foreach (var order in store.ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct))
+        {
+            merged.Add(order);
+        }
+
+        store.ReadLastByRange.Should().Be(growing);
+        var reference = await ReadReferenceAsync(missing);
+        merged.Should().HaveCount(2000).And.HaveCount(reference.Count);
+        foreach (var order in merged)
+        {
+            order.Should().Be(reference[order.OrderNo]);
+        }
+
+        merged.Should().OnlyContain(o => o.PaymentCount == 1 && o.DeliveredQuantity == o.Quantity);
+    }
+
     [Fact]
     public async Task ReadOrderEvidenceAsync_LooksAgainOnlyAtOrdersThatCouldBreak_UntilAFileChangesTheEvidence()
     {
