@@ -62,7 +62,8 @@ internal static class EvidenceSql
     /// <summary>
     /// PostgreSQL's estimate of the orders numbered between the date's least and greatest order number (every date's,
     /// from the statistics): the date's own count when order numbers grow with time, every order ever imported when
-    /// they do not. It decides whether the date's evidence is read by that range alone (<see cref="ScopeMoneyLinesByRange"/>).
+    /// they do not. It decides whether the date's evidence is read by that range alone (<see cref="ScopeDeliveriesByRange"/>,
+    /// <see cref="ScopeMoneyLinesByRange"/>).
     /// </summary>
     public const string OrdersInRangeEstimate =
         "EXPLAIN (FORMAT JSON) SELECT 1 FROM platform_order o WHERE o.order_no BETWEEN @low AND @high";
@@ -225,42 +226,41 @@ internal static class EvidenceSql
         """;
 
     /// <summary>
-    /// The money lines of <see cref="StageMoneyLines"/> read by range (<see cref="PerScopePartByRange"/>), straight in
-    /// the merge's order: nothing staged, the date's lines not joined with its orders.
+    /// The money lines of <see cref="StageMoneyLines"/> read by range (<see cref="PerScopePartByRange"/>) when nothing is
+    /// carried over, straight in the merge's order: nothing staged, the date's lines not joined with its orders.
     /// </summary>
-    public static string ScopeMoneyLinesByRange(bool carried) =>
+    public static string ScopeMoneyLinesByRange =>
         $"""
         SELECT * FROM (
-            {MoneyLinesByRange(carried)}
+            {NamedLinesByRange}
+            UNION ALL
+            {ReversedLinesByRange}
         ) scoped
         ORDER BY order_no COLLATE "C"
         """;
 
-    private static string MoneyLinesByRange(bool carried) =>
-        $"""
-        {PerScopePartByRange(carried, ScopeMoneyLinesNamed, "s.order_no")}
-        UNION ALL
-        {PerScopePartByRange(carried, ScopeReversedLines, "p.order_no")}
-        """;
+    private static string NamedLinesByRange => PerScopePartByRange(carried: false, ScopeMoneyLinesNamed, "s.order_no");
+
+    private static string ReversedLinesByRange => PerScopePartByRange(carried: false, ScopeReversedLines, "p.order_no");
 
     /// <summary>
     /// <see cref="SharedMoneyLines"/> for a read by range: the copies of every provider line among the lines read whose
-    /// copies name different order numbers, each copy with whether its order is in scope (an order of the date, or
-    /// carried over; the range also holds other orders' lines). The merge keeps the copies in scope and calls a line
-    /// shared when they still name two orders (<see cref="SharedMoneyLine"/>). Keys with more than one copy first, by
-    /// their keys alone; only their rows are grouped with their order numbers; only the differing ones' copies are
-    /// probed for their order. The refunds paired with their payment (a hash of every reversal line probed with the
-    /// range's payments, the dearest part) are paired once here and kept.
+    /// copies name different order numbers, each copy with whether its order is of the date (the range also holds other
+    /// orders' lines). The merge keeps the copies of the date's orders and calls a line shared when they still name
+    /// two orders (<see cref="SharedMoneyLine"/>). Keys with more than one copy first, by their keys alone; only their
+    /// rows are grouped with their order numbers; only the differing ones' copies are probed for their order. The
+    /// refunds paired with their payment (a hash of every reversal line probed with the range's payments, the dearest
+    /// part) are paired once here and kept.
     /// </summary>
-    public static string SharedMoneyLinesByRange(bool carried) =>
+    public static string SharedMoneyLinesByRange =>
         $"""
         WITH paired AS MATERIALIZED (
-            {PerScopePartByRange(carried, ScopeReversedLines, "p.order_no")}
+            {ReversedLinesByRange}
         ),
         copied AS (
             SELECT provider, entry_type, entry_ref FROM (
                 SELECT provider, entry_type, entry_ref FROM (
-                    {PerScopePartByRange(carried, ScopeMoneyLinesNamed, "s.order_no")}
+                    {NamedLinesByRange}
                 ) named
                 UNION ALL
                 SELECT provider, entry_type, entry_ref FROM paired
@@ -269,15 +269,14 @@ internal static class EvidenceSql
         ),
         copies AS MATERIALIZED (
             SELECT line.* FROM (
-                {PerScopePartByRange(carried, ScopeMoneyLinesNamed, "s.order_no")}
+                {NamedLinesByRange}
                 UNION ALL
                 SELECT * FROM paired
             ) line JOIN copied USING (provider, entry_type, entry_ref)
         )
         SELECT c.provider, c.entry_type, c.entry_ref, c.order_no, c.provider_txn_id, c.gross, c.occurred_at,
-               (c.order_no = ANY(@carried)
-                OR EXISTS (SELECT 1 FROM platform_order o
-                           WHERE o.order_no = c.order_no AND o.created_at >= @start AND o.created_at < @end)) AS in_scope
+               EXISTS (SELECT 1 FROM platform_order o
+                       WHERE o.order_no = c.order_no AND o.created_at >= @start AND o.created_at < @end) AS in_scope
         FROM copies c
         JOIN (SELECT provider, entry_type, entry_ref FROM copies
               GROUP BY provider, entry_type, entry_ref HAVING min(order_no) <> max(order_no)) differing

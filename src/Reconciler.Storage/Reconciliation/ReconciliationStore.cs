@@ -82,18 +82,22 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         // either staged here or (read by range) sorted on a fourth while their shared lines are found here.
         var byRange = await ReadsByRangeAsync(money, watched, scope, window, cancellationToken);
         ReadLastByRange = byRange;
+        var carried = scope.Carried.Length > 0;
+        // The money lines by range only with nothing carried over: their shared lines are found by a query of their own,
+        // which would read the carried-over part (an array test over every date's lines) twice more; staged, it is read
+        // once. (The 7th day of a 300 k series: evidence 12.7 s staged, 15.4 s by range.)
+        var moneyByRange = byRange && !carried;
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken);
-        await using var lines = byRange ? await OpenDaySizedAsync(snapshot, cancellationToken) : null;
-        var carried = scope.Carried.Length > 0;
+        await using var lines = moneyByRange ? await OpenDaySizedAsync(snapshot, cancellationToken) : null;
         var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried), window, cancellationToken, scope);
         var deliveriesStream = deliveries.ReadAsync(
             byRange ? EvidenceSql.ScopeDeliveriesByRange(carried) : EvidenceSql.ScopeDeliveries(watched, carried), window, cancellationToken, scope);
-        var moneyStream = lines?.ReadAsync(EvidenceSql.ScopeMoneyLinesByRange(carried), window, cancellationToken, scope);
+        var moneyStream = lines?.ReadAsync(EvidenceSql.ScopeMoneyLinesByRange, window, cancellationToken, scope);
         Dictionary<MoneyKey, SharedMoneyLine> shared;
-        if (byRange)
+        if (moneyByRange)
         {
-            await using var sharedReader = await money.ReadAsync(EvidenceSql.SharedMoneyLinesByRange(carried), window, cancellationToken, scope);
+            await using var sharedReader = await money.ReadAsync(EvidenceSql.SharedMoneyLinesByRange, window, cancellationToken, scope);
             shared = await ReadSharedCopiesAsync(sharedReader, cancellationToken);
         }
         else
@@ -120,7 +124,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             : await moneyStream;
         await using var deliveryReader = await deliveriesStream;
         await using var orderReader = await ordersStream;
-        var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", passesOver: byRange);
+        var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", passesOver: moneyByRange);
         var deliveryRows = new SortedStream<DeliveryRow>(deliveryReader, ReadDelivery, r => r.OrderNo, "delivery rows", passesOver: byRange);
         await moneyRows.StartAsync(cancellationToken);
         await deliveryRows.StartAsync(cancellationToken);
@@ -346,7 +350,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The shared lines from <see cref="EvidenceSql.SharedMoneyLinesByRange"/>'s copies: those in scope, where they still
+    /// The shared lines from <see cref="EvidenceSql.SharedMoneyLinesByRange"/>'s copies: those of the date's orders, where they still
     /// name two orders, count for the first in code point order (the merge's), with the least of each value, as
     /// <see cref="EvidenceSql.SharedMoneyLines"/> groups the staged lines.
     /// </summary>
