@@ -442,7 +442,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
                 await set.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var settings = new NpgsqlCommand(EvidenceSql.AggregateMemory, connection, transaction);
+            await using var settings = new NpgsqlCommand(EvidenceSql.AggregateMemory + "; " + EvidenceSql.NoParallelWorkers, connection, transaction);
             await settings.ExecuteNonQueryAsync(cancellationToken);
             return new DaySizedSession(connection, transaction);
         }
