@@ -40,13 +40,18 @@ internal sealed class EvidenceFold(IReadOnlyDictionary<MoneyKey, SharedMoneyLine
             return;
         }
 
-        // Copies are alike; where they are not, the least of each value counts (as min() did in the database).
-        _lines[key] = _lines.TryGetValue(key, out var seen)
-            ? (CodePointOrder.Instance.Compare(row.TxnId, seen.TxnId) < 0 ? row.TxnId : seen.TxnId,
-               Math.Min(row.Gross, seen.Gross),
-               row.OccurredAt < seen.OccurredAt ? row.OccurredAt : seen.OccurredAt)
-            : (row.TxnId, row.Gross, row.OccurredAt);
+        _lines[key] = _lines.TryGetValue(key, out var seen) ? Least((row.TxnId, row.Gross, row.OccurredAt), seen) : (row.TxnId, row.Gross, row.OccurredAt);
     }
+
+    /// <summary>
+    /// Two copies of one provider line as one: copies are alike; where they are not, the least of each value counts (as
+    /// min() did in the database), the transaction id in code point order.
+    /// </summary>
+    public static (string TxnId, decimal Gross, DateTimeOffset OccurredAt) Least(
+        (string TxnId, decimal Gross, DateTimeOffset OccurredAt) a, (string TxnId, decimal Gross, DateTimeOffset OccurredAt) b) =>
+        (CodePointOrder.Instance.Compare(a.TxnId, b.TxnId) < 0 ? a.TxnId : b.TxnId,
+         Math.Min(a.Gross, b.Gross),
+         a.OccurredAt < b.OccurredAt ? a.OccurredAt : b.OccurredAt);
 
     public void AddDelivery(in DeliveryRow row)
     {

@@ -94,12 +94,7 @@ internal static class EvidenceSql
     /// carried-over orders (<paramref name="carried"/> false) the second part is left out of the statement.
     /// </summary>
     private static string PerScopePart(bool watched, bool carried, string select, string column) =>
-        select.Replace("{scope}", $"JOIN ({DateOrders(watched)}) scope USING (order_no)", StringComparison.Ordinal)
-              .Replace("{bound}", $"{column} BETWEEN @low AND @high", StringComparison.Ordinal)
-        + (carried
-            ? "\nUNION ALL\n" + select.Replace("{scope}", string.Empty, StringComparison.Ordinal)
-                                       .Replace("{bound}", $"{column} = ANY(@carried)", StringComparison.Ordinal)
-            : string.Empty);
+        PerScopeParts(carried, select, column, $"JOIN ({DateOrders(watched)}) scope USING (order_no)", $"{column} BETWEEN @low AND @high");
 
     /// <summary>
     /// <paramref name="select"/> once per part of the scope, as <see cref="PerScopePart"/> but with the date's part read
@@ -108,8 +103,15 @@ internal static class EvidenceSql
     /// (<see cref="SortedStream{T}"/>). A carried-over order numbered inside the range is left to its own part.
     /// </summary>
     private static string PerScopePartByRange(bool carried, string select, string column) =>
-        select.Replace("{scope}", string.Empty, StringComparison.Ordinal)
-              .Replace("{bound}", $"{column} BETWEEN @low AND @high{(carried ? $" AND {column} <> ALL(@carried)" : string.Empty)}", StringComparison.Ordinal)
+        PerScopeParts(carried, select, column, string.Empty,
+            $"{column} BETWEEN @low AND @high{(carried ? $" AND {column} <> ALL(@carried)" : string.Empty)}");
+
+    /// <summary>
+    /// The date's part of <paramref name="select"/> with <paramref name="dateScope"/> and <paramref name="dateBound"/>
+    /// filled in, then, with orders carried over, their part (<c>column = ANY(@carried)</c>, joined with nothing).
+    /// </summary>
+    private static string PerScopeParts(bool carried, string select, string column, string dateScope, string dateBound) =>
+        select.Replace("{scope}", dateScope, StringComparison.Ordinal).Replace("{bound}", dateBound, StringComparison.Ordinal)
         + (carried
             ? "\nUNION ALL\n" + select.Replace("{scope}", string.Empty, StringComparison.Ordinal)
                                        .Replace("{bound}", $"{column} = ANY(@carried)", StringComparison.Ordinal)

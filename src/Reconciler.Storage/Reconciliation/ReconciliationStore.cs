@@ -366,14 +366,17 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
 
             var key = new MoneyKey(reader.GetString(0), reader.GetString(1), reader.GetString(2));
             var copy = new SharedMoneyLine(reader.GetString(3), reader.GetString(4), reader.GetDecimal(5), reader.GetFieldValue<DateTimeOffset>(6));
-            copies[key] = copies.TryGetValue(key, out var seen)
-                ? (new SharedMoneyLine(
-                       CodePointOrder.Instance.Compare(copy.OrderNo, seen.Least.OrderNo) < 0 ? copy.OrderNo : seen.Least.OrderNo,
-                       CodePointOrder.Instance.Compare(copy.TxnId, seen.Least.TxnId) < 0 ? copy.TxnId : seen.Least.TxnId,
-                       Math.Min(copy.Gross, seen.Least.Gross),
-                       copy.OccurredAt < seen.Least.OccurredAt ? copy.OccurredAt : seen.Least.OccurredAt),
-                   seen.TwoOrders || !string.Equals(copy.OrderNo, seen.Least.OrderNo, StringComparison.Ordinal))
-                : (copy, false);
+            if (!copies.TryGetValue(key, out var seen))
+            {
+                copies[key] = (copy, false);
+                continue;
+            }
+
+            var (txnId, gross, occurredAt) = EvidenceFold.Least(
+                (copy.TxnId, copy.Gross, copy.OccurredAt), (seen.Least.TxnId, seen.Least.Gross, seen.Least.OccurredAt));
+            var orderNo = CodePointOrder.Instance.Compare(copy.OrderNo, seen.Least.OrderNo) < 0 ? copy.OrderNo : seen.Least.OrderNo;
+            copies[key] = (new SharedMoneyLine(orderNo, txnId, gross, occurredAt),
+                seen.TwoOrders || !string.Equals(copy.OrderNo, seen.Least.OrderNo, StringComparison.Ordinal));
         }
 
         return copies.Where(c => c.Value.TwoOrders).ToDictionary(c => c.Key, c => c.Value.Least);
