@@ -17,7 +17,8 @@ internal sealed class SortedStream<T>(NpgsqlDataReader reader, Func<NpgsqlDataRe
     public async Task StartAsync(CancellationToken cancellationToken) => await AdvanceAsync(cancellationToken);
 
     /// <summary>The next row of <paramref name="order"/>, or null once the stream has moved past it.</summary>
-    public async Task<T?> NextForAsync(string order, CancellationToken cancellationToken)
+    /// <remarks>A value task: most rows come from the reader's buffer without waiting, and a task per row was an allocation per row.</remarks>
+    public async ValueTask<T?> NextForAsync(string order, CancellationToken cancellationToken)
     {
         if (_current is not { } row)
         {
@@ -59,7 +60,7 @@ internal sealed class SortedStream<T>(NpgsqlDataReader reader, Func<NpgsqlDataRe
         }
     }
 
-    private async Task AdvanceAsync(CancellationToken cancellationToken)
+    private async ValueTask AdvanceAsync(CancellationToken cancellationToken)
     {
         var previous = _current;
         _current = await reader.ReadAsync(cancellationToken) ? read(reader) : null;
