@@ -10,6 +10,11 @@ internal sealed class HeaderedCsv : IDisposable
 {
     private readonly CsvReader _csv;
     private readonly Dictionary<string, int> _columns = new(StringComparer.OrdinalIgnoreCase);
+    // The columns asked for so far, by the very string asked with (the readers ask with the same constants for every
+    // record): found by reference before the dictionary hashes a name case-insensitively, once per field and record.
+    private readonly (string Name, int Index)[] _asked = new (string, int)[32];
+    private int _askedCount;
+    private string? _rawText;
     private CsvMalformedReason? _malformed;
 
     private readonly string _sourceName;
@@ -41,7 +46,8 @@ internal sealed class HeaderedCsv : IDisposable
     public long LineNumber => _csv.LineNumber;
 
     /// <summary>The current record as it stands in the file (decoded), without its line end.</summary>
-    public string RawText { get; private set; } = string.Empty;
+    /// <remarks>Decoded when asked for (a quarantined record): decoding every record twice was a tenth of reading one.</remarks>
+    public string RawText => _rawText ??= Encoding.UTF8.GetString(_csv.RawRecord).TrimEnd('\r', '\n');
 
     public int FieldCount => _csv.FieldCount;
 
@@ -86,7 +92,7 @@ internal sealed class HeaderedCsv : IDisposable
     public bool Has(string column) => _columns.ContainsKey(column);
 
     /// <summary>The trimmed value of a column the header was checked to contain.</summary>
-    public string Get(string column) => _csv.GetString(_columns[column]).Trim();
+    public string Get(string column) => _csv.GetString(IndexOf(column)).Trim();
 
     /// <summary>The trimmed value of an optional column, or empty when the file lacks it.</summary>
     public string GetOptional(string? column) =>
@@ -102,8 +108,8 @@ internal sealed class HeaderedCsv : IDisposable
             return false;
         }
 
-        // CsvHelper hands records over as UTF-8 whatever the file's encoding was.
-        RawText = Encoding.UTF8.GetString(_csv.RawRecord).TrimEnd('\r', '\n');
+        // CsvHelper hands records over as UTF-8 whatever the file's encoding was (RawText decodes it when asked).
+        _rawText = null;
         return true;
     }
 
@@ -170,6 +176,25 @@ internal sealed class HeaderedCsv : IDisposable
         {
             throw Providers.CsvRecords.Refuse(_sourceName, e);
         }
+    }
+
+    private int IndexOf(string column)
+    {
+        for (var i = 0; i < _askedCount; i++)
+        {
+            if (ReferenceEquals(_asked[i].Name, column))
+            {
+                return _asked[i].Index;
+            }
+        }
+
+        var index = _columns[column];
+        if (_askedCount < _asked.Length)
+        {
+            _asked[_askedCount++] = (column, index);
+        }
+
+        return index;
     }
 
     private static string Describe(CsvMalformedReason reason) => reason switch
