@@ -121,6 +121,13 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
 
         // A full look with a watch writes the new watch list as it goes (on another connection, committed at the end).
         await using var keep = watch is not null && !watched ? await WatchListWriter.OpenAsync(dataSource, window.Date, cancellationToken) : null;
+        if (moneyStream is null)
+        {
+            // The staged lines' aggregates are done: what is left on this connection is their sort.
+            await using var sortMemory = new NpgsqlCommand(EvidenceSql.SortMemory, money.Connection, money.Transaction);
+            await sortMemory.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var moneyReader = moneyStream is null
             ? await money.ReadAsync(EvidenceSql.ScopeMoneyLines, window, cancellationToken)
             : await moneyStream;
