@@ -227,13 +227,20 @@ public sealed partial class WeChatBillReader : IFormatReader
     }
 
     /// <summary>Splits a bill line and takes exactly one leading backtick off each value.</summary>
-    private static string[] SplitValues(string line)
+    /// <remarks>
+    /// Each value is cut from the line once, trimmed and without its backtick (split first, every backticked value was a
+    /// string twice: a bill's values all are).
+    /// </remarks>
+    internal static string[] SplitValues(string line)
     {
-        var values = line.Split(',');
+        var values = new string[line.AsSpan().Count(',') + 1];
+        var start = 0;
         for (var i = 0; i < values.Length; i++)
         {
-            var value = values[i].Trim();
-            values[i] = value.StartsWith('`') ? value[1..] : value;
+            var end = i == values.Length - 1 ? line.Length : line.IndexOf(',', start);
+            var value = line.AsSpan(start, end - start).Trim();
+            values[i] = (value.Length > 0 && value[0] == '`' ? value[1..] : value).ToString();
+            start = end + 1;
         }
 
         return values;

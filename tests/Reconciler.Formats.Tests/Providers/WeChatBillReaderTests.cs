@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Text;
 using Reconciler.Core.Evidence;
 using Reconciler.Formats.Providers;
@@ -215,5 +216,22 @@ public class WeChatBillReaderTests
         _reader.Recognises(TestFiles.Sample("WeChat/wechat_legacy_20261116.csv")).Should().BeTrue();
         _reader.Recognises(TestFiles.Sample("WeChat/no_bill_20261118.csv")).Should().BeTrue();
         _reader.Recognises(TestFiles.Sample($"{TestFiles.ExampleDay}/platform/orders_20261118.csv")).Should().BeFalse();
+    }
+}
+
+public class WeChatBillValuesTests
+{
+    // Commas, backticks, blanks .NET trims (ASCII and not: U+3000, U+00A0) and ordinary text, in any order.
+    private static readonly Gen<string> Line =
+        Gen.Char[",` \t\u3000\u00a0a1.中"].Array[0, 40].Select(chars => new string(chars));
+
+    [Fact]
+    public void SplitValues_CutsEachValueAsSplittingTrimmingAndTakingOneBacktickDid()
+    {
+        Line.Sample(line =>
+        {
+            var expected = line.Split(',').Select(v => v.Trim()).Select(v => v.StartsWith('`') ? v[1..] : v).ToArray();
+            WeChatBillReader.SplitValues(line).Should().Equal(expected, "line '{0}'", line);
+        });
     }
 }
