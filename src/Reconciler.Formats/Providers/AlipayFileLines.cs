@@ -96,7 +96,16 @@ internal static partial class AlipayFileLines
     }
 
     /// <summary>Splits a data line (no quoting in Alipay's files) and trims the TAB that follows ID cells.</summary>
-    public static string[] SplitCells(string line) => [.. line.Split(',').Select(ProviderParsing.Clean)];
+    public static string[] SplitCells(string line)
+    {
+        var cells = line.Split(',');
+        for (var i = 0; i < cells.Length; i++)
+        {
+            cells[i] = ProviderParsing.Clean(cells[i]);
+        }
+
+        return cells;
+    }
 
     private static Regex PeriodPattern(string label) => label == "起始日期" ? StartPattern() : EndPattern();
 

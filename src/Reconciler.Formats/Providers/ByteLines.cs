@@ -40,13 +40,15 @@ internal static class ByteLines
 
     private static byte[] TakeLine(MemoryStream pending)
     {
-        var bytes = pending.ToArray();
-        pending.SetLength(0);
-        if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
+        // One copy of the line, its CR left behind (copied whole and then resized, a CRLF line was copied twice).
+        var line = pending.GetBuffer().AsSpan(0, checked((int)pending.Length));
+        if (line.Length > 0 && line[^1] == (byte)'\r')
         {
-            Array.Resize(ref bytes, bytes.Length - 1);
+            line = line[..^1];
         }
 
+        var bytes = line.ToArray();
+        pending.SetLength(0);
         return bytes;
     }
 }
