@@ -7,7 +7,7 @@ namespace Reconciler.Storage.Incidents;
 /// </summary>
 internal static class IncidentSql
 {
-    /// <summary>The run's findings of the date that are still breaks, each with its order.</summary>
+    /// <summary>The run's findings of the date that are still breaks and name an order (joined with their orders in <see cref="OtherCauses"/>).</summary>
     private const string Current =
         "run_finding rf WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date AND rf.order_no IS NOT NULL";
 
