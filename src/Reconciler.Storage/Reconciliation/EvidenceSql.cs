@@ -354,27 +354,48 @@ internal static class EvidenceSql
         """;
 
     /// <summary>
-    /// Distinct payments of the date (and payments of orphans still open from earlier dates) that name no known order.
-    /// With <paramref name="bounded"/>, the date's payments are anti-joined only with the orders numbered between
+    /// Whether the date's payments naming no known order are kept (<c>orphan_payment_cache</c>, migration 0019) from the
+    /// same imported files and bounds.
+    /// </summary>
+    public const string OrphanPaymentsCached =
+        "SELECT EXISTS (SELECT 1 FROM orphan_payment_stamp WHERE business_date = @date AND inputs = @inputs AND bounds = @bounds)";
+
+    /// <summary>
+    /// Keeps the distinct payments of the date that name no known order in <c>orphan_payment_cache</c>, one row per
+    /// provider line (the least of each column over its copies), with the stamp of the files read before it. With
+    /// <paramref name="bounded"/>, the date's payments are anti-joined only with the orders numbered between
     /// <c>@low</c> and <c>@high</c> (<see cref="PaymentOrderBounds"/>, read in the same snapshot): every order a payment
     /// of the date names lies there, so the answer is the same, and where order numbers grow with time that is an index
     /// range of the primary key instead of a hash of every order ever imported.
     /// </summary>
-    public static string OrphanPayments(bool bounded) =>
+    public static string KeepOrphanPayments(bool bounded) =>
         $"""
-        WITH dated AS (
-            SELECT s.provider, s.provider_txn_id, s.entry_ref, s.order_no, s.gross, s.currency, s.occurred_at
-            FROM settlement_line s
-            WHERE s.entry_type = 'payment' AND s.occurred_at >= @start AND s.occurred_at < @end
-        ),
+        DELETE FROM orphan_payment_cache WHERE business_date = @date;
+        INSERT INTO orphan_payment_cache (business_date, provider, entry_ref, provider_txn_id, order_no, gross, currency, occurred_at)
+        SELECT @date, c.provider, c.entry_ref, min(c.provider_txn_id), min(c.order_no), min(c.gross), min(c.currency), min(c.occurred_at)
         -- Lines naming no known order, by anti-join before the grouping: the copies of one provider line name the same
         -- order, and the scanned lines are counted well where the grouped payments were not (a misestimate there made
         -- the anti-join a million index probes; `IS NULL OR NOT EXISTS` before that was a SubPlan).
-        unmatched AS (
-            SELECT c.* FROM dated c
-            LEFT JOIN (SELECT o.order_no FROM platform_order o {(bounded ? "WHERE o.order_no BETWEEN @low AND @high" : string.Empty)}) o
-                   ON o.order_no = c.order_no
-            WHERE o.order_no IS NULL
+        FROM settlement_line c
+        LEFT JOIN (SELECT o.order_no FROM platform_order o {(bounded ? "WHERE o.order_no BETWEEN @low AND @high" : string.Empty)}) o
+               ON o.order_no = c.order_no
+        WHERE c.entry_type = 'payment' AND c.occurred_at >= @start AND c.occurred_at < @end AND o.order_no IS NULL
+        GROUP BY c.provider, c.entry_ref;
+        INSERT INTO orphan_payment_stamp (business_date, inputs, bounds) VALUES (@date, @inputs, @bounds)
+        ON CONFLICT (business_date) DO UPDATE SET inputs = EXCLUDED.inputs, bounds = EXCLUDED.bounds, read_at = now();
+        """;
+
+    /// <summary>
+    /// Distinct payments of the date (kept by <see cref="KeepOrphanPayments"/>) and payments of orphans still open from
+    /// earlier dates that name no known order, one per provider line. The least of each column over a line's copies is
+    /// the least of the kept least and the earlier date's copies, so a line with copies on both sides comes out as if
+    /// it were grouped in one step.
+    /// </summary>
+    public const string OrphanPayments =
+        """
+        WITH unmatched AS (
+            SELECT c.provider, c.provider_txn_id, c.entry_ref, c.order_no, c.gross, c.currency, c.occurred_at
+            FROM orphan_payment_cache c WHERE c.business_date = @date
             UNION ALL
             -- The few open orphans of earlier dates, probed one by one (their order numbers lie outside the date's).
             SELECT s.provider, s.provider_txn_id, s.entry_ref, s.order_no, s.gross, s.currency, s.occurred_at

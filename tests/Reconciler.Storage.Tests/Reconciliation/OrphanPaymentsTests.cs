@@ -92,6 +92,66 @@ public sealed class OrphanPaymentsTests : DatabaseTest
     }
 
     [Fact]
+    public async Task ReadOrphanPaymentsAsync_ReadsTheKeptPaymentsBack_UntilAFileIsImportedOrTheBoundsMove()
+    {
+        var runId = await CreateRunAsync();
+        await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 9, 30)));
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
+        [
+            Payment("wechat", "4200002345202611181234567813", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 31)),
+            Payment("wechat", "4200002345202611181234567850", "KM202611180000500", 30.00m, Beijing(11, 18, 12, 0)),
+        ]);
+        (await ReadAsync(Day)).Select(o => (o.OrderNo, o.Gross)).Should().Equal(("KM202611180000500", 30.00m));
+
+        // Nothing new imported: the kept payments are read back, not looked for again (altered here to tell the two apart).
+        await Database.ExecuteAsync("UPDATE orphan_payment_cache SET gross = 7");
+        (await ReadAsync(Day)).Single().Gross.Should().Be(7m);
+
+        // The same date with other bounds (another time zone's day) is looked at again.
+        var shifted = WindowFor(Day) with { DayStart = WindowFor(Day).DayStart.AddHours(-1) };
+        var payments = new List<PaymentEvidence>();
+        await foreach (var payment in new ReconciliationStore(Database.DataSource).ReadOrphanPaymentsAsync(shifted, Ct))
+        {
+            payments.Add(payment);
+        }
+
+        payments.Single().Gross.Should().Be(30.00m);
+
+        // A new file: its order makes the kept orphan a payment of a known order, and its own orphan joins.
+        await Database.ExecuteAsync("UPDATE orphan_payment_cache SET gross = 7");
+        await ImportOrdersAsync(runId, "orders_20261118 (2).csv", Order("KM202611180000500", Beijing(11, 18, 11, 0)));
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118 (2).csv", "wechat",
+            [Payment("wechat", "4200002345202611181234567851", "KM202611180000501", 40.00m, Beijing(11, 18, 13, 0))]);
+        (await ReadAsync(Day)).Select(o => (o.OrderNo, o.Gross)).Should().Equal(("KM202611180000501", 40.00m));
+    }
+
+    [Fact]
+    public async Task ReadOrphanPaymentsAsync_GroupsAKeptLineWithItsCopiesOfAnEarlierOpenOrphan()
+    {
+        // A line of an earlier date's open orphan can have a copy among the date's payments (a bill downloaded again,
+        // its span reaching back): kept or not, the two come out as one payment with the least of each column.
+        var earlierDay = Day.AddDays(-1);
+        var earlierRun = await CreateRunAsync(earlierDay);
+        var line = Payment("wechat", "4200002345202611171234567891", "KM209911170000404", 30.00m, Beijing(11, 17, 23, 0));
+        await ImportSettlementAsync(earlierRun, "wechat_bill_ALL_20261117.csv", "wechat", [line]);
+        await using (var writer = await new ReconciliationStore(Database.DataSource).BeginFindingsAsync(earlierRun, WindowFor(earlierDay), Ct))
+        {
+            writer.Add(Findings.Orphan("wechat", "4200002345202611171234567891", 30.00m), earlierDay);
+            await writer.CommitAsync(Ct);
+        }
+
+        var runId = await CreateRunAsync();
+        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
+            [line with { OccurredAt = Beijing(11, 18, 0, 10) }]);
+
+        var first = await ReadAsync(Day);
+        var again = await ReadAsync(Day);
+
+        first.Should().Equal(new PaymentEvidence("wechat", "4200002345202611171234567891", "KM209911170000404", 30.00m, "CNY", Beijing(11, 17, 23, 0)));
+        again.Should().Equal(first);
+    }
+
+    [Fact]
     public async Task ReadOrphanPaymentsAsync_ReturnsPaymentsNamingNoOrder_WhenNoPaymentNamesOne()
     {
         var runId = await CreateRunAsync();
