@@ -1,3 +1,5 @@
+using Reconciler.Storage.Reconciliation;
+
 namespace Reconciler.Storage.Incidents;
 
 /// <summary>
@@ -144,7 +146,7 @@ internal static class IncidentSql
     /// risk_hold (rank 3): orders with a vendor order still in flight past the hold limit, per vendor.
     /// settlement_missing (rank 4): each provider whose file is missing or rejected, with the findings waiting on it.
     /// </summary>
-    public const string OtherCauses =
+    public static readonly string OtherCauses =
         $"""
         -- The run's current findings of the date, then with their orders, each step analysed: the run's rows in
         -- run_finding are newer than its statistics, so joined straight from it the planner counted one finding and
@@ -152,11 +154,11 @@ internal static class IncidentSql
         -- them against the orders when the orders are few enough, and probes by index when every date's are many.
         CREATE TEMP TABLE incident_current_finding ON COMMIT DROP AS
         SELECT rf.finding_id, rf.order_no, rf.provider, rf.kind, rf.charged_amount FROM {Current};
-        ANALYZE incident_current_finding;
+        {EvidenceSql.AnalyzeTemporary("incident_current_finding")}
         CREATE TEMP TABLE incident_current ON COMMIT DROP AS
         SELECT f.finding_id, f.order_no, f.provider, f.kind, f.charged_amount, o.created_at, o.paid_at, o.status, o.pay_channel
         FROM incident_current_finding f JOIN platform_order o ON o.order_no = f.order_no;
-        ANALYZE incident_current;
+        {EvidenceSql.AnalyzeTemporary("incident_current")}
 
         CREATE TEMP TABLE incident_hit ON COMMIT DROP AS
         SELECT 'callback_failure' AS kind, NULL::text AS vendor, c.provider, c.finding_id, c.order_no, c.created_at AS at, 2 AS rank

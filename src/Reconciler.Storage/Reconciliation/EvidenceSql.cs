@@ -33,6 +33,15 @@ internal static class EvidenceSql
     public const string SortMemory = "SET LOCAL work_mem = '8MB'";
 
     /// <summary>
+    /// Analyses a run's temporary table (staged findings, the incidents' findings) from a sample of 3,000 rows instead of
+    /// 30,000: its plans need its size and a rough spread of its keys, not fine histograms, and at 100k findings the
+    /// full sample took 0.12-0.23 s a table (13-18 ms this way), on the finding merge's and the report's critical path.
+    /// The setting goes back at once, so that an ANALYZE of a lasting table later in the transaction is not affected.
+    /// </summary>
+    public static string AnalyzeTemporary(string table) =>
+        $"SET LOCAL default_statistics_target = 10; ANALYZE {table}; SET LOCAL default_statistics_target TO DEFAULT;";
+
+    /// <summary>
     /// The two parts of a run's scope, each joined on its own: the orders of the date (on a rerun over unchanged
     /// evidence, the watch list: the orders of the date the last full look could not call clean,
     /// <see cref="EvidenceWatch"/>), and the orders with a finding still open from an earlier date. Joined as one

@@ -319,7 +319,7 @@ public sealed class FindingWriter : IAsyncDisposable
     // become a join and ran as a SubPlan that rescanned the whole scope for every open finding (quadratic).
     // Staged once (before the merge: the merge changes only staged findings, and the compensated_but_resolved findings
     // staged after it are never resolvable) and read by ForEachCompensatedBreakAsync and the resolve statement.
-    private const string Resolvable =
+    private static readonly string Resolvable =
         """
         CREATE TEMP TABLE resolvable ON COMMIT DROP AS
             SELECT f.finding_id FROM (
@@ -342,8 +342,7 @@ public sealed class FindingWriter : IAsyncDisposable
                 WHERE f.status = 'open' AND f.kind = 'orphan_charge' AND f.business_date <= @date
             ) f
             WHERE NOT EXISTS (SELECT 1 FROM finding_stage s WHERE s.finding_id = f.finding_id);
-        ANALYZE resolvable;
-        """;
+        """ + EvidenceSql.AnalyzeTemporary("resolvable");
 
     private object Parameters => new
     {
@@ -398,7 +397,7 @@ public sealed class FindingWriter : IAsyncDisposable
             // A temporary table has no statistics until analysed (autovacuum never sees it): without them the planner
             // guesses its size and may pick a nested loop over 100k staged findings.
             // Only the columns the plans join or filter on: the wide detail text was most of the sampling.
-            await ExecuteAsync("ANALYZE finding_stage (finding_id, kind, business_date, order_no, compensation_action)", Parameters, cancellationToken);
+            await ExecuteAsync(EvidenceSql.AnalyzeTemporary("finding_stage (finding_id, kind, business_date, order_no, compensation_action)"), Parameters, cancellationToken);
         }
     }
 
