@@ -162,6 +162,11 @@ public sealed class FindingWriter : IAsyncDisposable
         await EndCopyAsync(cancellationToken);
         await StageResolvableAsync(cancellationToken);
         var p = Parameters;
+        // A run's findings go into run_finding by a plain INSERT: its first merge has no rows there to conflict with, and
+        // the arbiter check of ON CONFLICT cost each of 100k rows a speculative insertion (0.47 s against 0.62-0.70 s,
+        // psql). Only a second attempt under the same run id (RunFindingAgain) updates the rows of the first.
+        var again = await _connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM run_finding WHERE run_id = @runId)", p, _transaction, cancellationToken: cancellationToken));
         await ExecuteAsync(
             $"""
             WITH staged AS MATERIALIZED (
@@ -196,7 +201,7 @@ public sealed class FindingWriter : IAsyncDisposable
             INSERT INTO run_finding (run_id, change, {StageColumns})
             SELECT @runId, CASE WHEN s.prior_status = 'open' THEN 'open' ELSE 'new' END, {Prefixed("s")}
             FROM staged s
-            {RunFindingAgain("CASE WHEN run_finding.change = 'new' THEN 'new' ELSE EXCLUDED.change END")}
+            {(again ? RunFindingAgain("CASE WHEN run_finding.change = 'new' THEN 'new' ELSE EXCLUDED.change END") : string.Empty)}
             """, p, cancellationToken);
         CrashPoints.Reach("findings-merged");
 

@@ -76,6 +76,33 @@ public sealed class FindingWriterTests : DatabaseTest
     }
 
     [Fact]
+    public async Task CommitAsync_UpdatesItsFirstAttemptsRows_WhenTheSameRunMergesAgain()
+    {
+        // A queued run executed again (its server died after the merge) merges under the same run id: the rows of the
+        // first attempt are updated, a finding that attempt saw new stays new, and one found only now is added.
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        var wrong = Findings.WrongAccount(WrongTarget);
+        var runId = await CreateRunAsync();
+        await using (var first = await Store.BeginFindingsAsync(runId, WindowFor(Day), Ct))
+        {
+            first.Add(undelivered, Day);
+            await first.CommitAsync(Ct);
+        }
+
+        FindingChanges changes;
+        await using (var second = await Store.BeginFindingsAsync(runId, WindowFor(Day), Ct))
+        {
+            second.Add(undelivered, Day);
+            second.Add(wrong, Day);
+            changes = await second.CommitAsync(Ct);
+        }
+
+        changes.New.Should().Be(2);
+        (await ChangesAsync(runId)).Should().BeEquivalentTo([(undelivered.FindingId, "new"), (wrong.FindingId, "new")]);
+    }
+
+    [Fact]
     public async Task CommitAsync_RecordsFindingsAsOpenWithoutDuplicates_WhenSecondRunFindsThemAgain()
     {
         await GivenOrdersOfTheDayAsync();
