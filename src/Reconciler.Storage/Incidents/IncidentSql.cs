@@ -45,6 +45,19 @@ internal static class IncidentSql
         ),
         failures AS (
             INSERT INTO incident_failure (vendor, at, order_no) SELECT vendor, at, order_no FROM attempt WHERE failed
+        ),
+        -- The date's vendor orders still in flight (every event of them processing), the least vendor per order, for
+        -- risk_hold: only orders with a row still in flight can have one (delivery_event_in_flight).
+        in_flight AS (
+            INSERT INTO incident_in_flight (order_no, vendor)
+            SELECT order_no, min(vendor) FROM (
+                SELECT d.order_no, d.vendor
+                FROM platform_order o JOIN delivery_event d ON d.order_no = o.order_no
+                WHERE o.created_at >= @start AND o.created_at < @end AND d.order_no BETWEEN @low AND @high
+                  AND d.order_no IN (SELECT p.order_no FROM delivery_event p WHERE p.status = 'processing')
+                GROUP BY d.order_no, d.vendor, d.vendor_order_id HAVING bool_and(d.status = 'processing')
+            ) v
+            GROUP BY order_no
         )
         INSERT INTO incident_minute (vendor, minute, attempts)
         SELECT vendor, date_trunc('minute', at), count(*) FROM attempt GROUP BY 1, 2;
@@ -55,6 +68,7 @@ internal static class IncidentSql
         """
         CREATE TEMP TABLE incident_minute (vendor text NOT NULL, minute timestamptz NOT NULL, attempts bigint NOT NULL) ON COMMIT DROP;
         CREATE TEMP TABLE incident_failure (vendor text NOT NULL, at timestamptz NOT NULL, order_no text NOT NULL) ON COMMIT DROP;
+        CREATE TEMP TABLE incident_in_flight (order_no text NOT NULL, vendor text NOT NULL) ON COMMIT DROP;
         """;
 
     /// <summary>Whether the attempts were kept for the date from the same imported files and bounds (migration 0013).</summary>
@@ -68,6 +82,8 @@ internal static class IncidentSql
         SELECT vendor, minute, attempts FROM incident_minute_cache WHERE business_date = @date;
         INSERT INTO incident_failure (vendor, at, order_no)
         SELECT vendor, at, order_no FROM incident_failure_cache WHERE business_date = @date;
+        INSERT INTO incident_in_flight (order_no, vendor)
+        SELECT order_no, vendor FROM incident_in_flight_cache WHERE business_date = @date;
         """;
 
     /// <summary>Keeps what <see cref="Attempts"/> read, with the stamp of the files read before it (committed with the run's incidents).</summary>
@@ -75,6 +91,9 @@ internal static class IncidentSql
         """
         DELETE FROM incident_minute_cache WHERE business_date = @date;
         DELETE FROM incident_failure_cache WHERE business_date = @date;
+        DELETE FROM incident_in_flight_cache WHERE business_date = @date;
+        INSERT INTO incident_in_flight_cache (business_date, order_no, vendor)
+        SELECT @date, order_no, vendor FROM incident_in_flight;
         INSERT INTO incident_minute_cache (business_date, vendor, minute, attempts)
         SELECT @date, vendor, minute, attempts FROM incident_minute;
         INSERT INTO incident_failure_cache (business_date, vendor, at, order_no)
@@ -170,16 +189,10 @@ internal static class IncidentSql
           AND NOT EXISTS (SELECT 1 FROM delivery_event d WHERE d.order_no = c.order_no)
         UNION ALL
         SELECT 'risk_hold', h.vendor, NULL, c.finding_id, c.order_no, coalesce(c.paid_at, c.created_at), 3
-        FROM incident_current c
-        JOIN LATERAL (
-            -- A vendor order is in flight while every event of it says processing.
-            SELECT d.vendor FROM delivery_event d WHERE d.order_no = c.order_no
-            GROUP BY d.vendor, d.vendor_order_id HAVING bool_and(d.status = 'processing')
-            ORDER BY d.vendor LIMIT 1
-        ) h ON true
+        -- The date's vendor orders still in flight were found with its attempts (Attempts); looked up here per finding,
+        -- each was an index scan of delivery_event (10,110 at 1 M, 0.57 s of heap reads).
+        FROM incident_current c JOIN incident_in_flight h ON h.order_no = c.order_no
         WHERE @asOf - coalesce(c.paid_at, c.created_at) >= @holdLimit
-          -- Only orders with a row still in flight can have a vendor order in flight (delivery_event_in_flight).
-          AND c.order_no IN (SELECT p.order_no FROM delivery_event p WHERE p.status = 'processing')
         UNION ALL
         SELECT 'settlement_missing', NULL, m.provider, c.finding_id, c.order_no, c.created_at, 4
         FROM incident_current c

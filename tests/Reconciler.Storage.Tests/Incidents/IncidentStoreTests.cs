@@ -87,12 +87,45 @@ public sealed class IncidentStoreTests : DatabaseTest
 
         var held = await Store.ComputeAsync(runId, window, TimeSpan.FromHours(24), [], TwoMake, Ct);
         var tooFew = await Store.ComputeAsync(runId, window, TimeSpan.FromHours(24), [], new IncidentRule { MinFindings = 3 }, Ct);
+        // The vendor orders in flight are kept with the date's attempts: read back while no file is imported (emptied
+        // behind the stamp's back, the hold is no longer seen).
+        var kept = await Store.ComputeAsync(runId, window, TimeSpan.FromHours(24), [], TwoMake, Ct);
+        await Database.ExecuteAsync("DELETE FROM incident_in_flight_cache");
+        var emptied = await Store.ComputeAsync(runId, window, TimeSpan.FromHours(24), [], TwoMake, Ct);
 
         var incident = held.Should().ContainSingle().Subject;
         incident.Kind.Should().Be(IncidentKinds.RiskHold);
         incident.Vendor.Should().Be("cmcc-agent");
         incident.Findings.Should().Be(2, "KM3 has waited less than the hold limit");
         tooFew.Should().BeEmpty();
+        kept.Should().ContainSingle().Which.Should().BeEquivalentTo(incident, o => o.Excluding(i => i.IncidentNo));
+        emptied.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ComputeAsync_HoldsOnlyVendorOrdersEveryEventOfWhichIsInFlight()
+    {
+        // KM1's vendor order V1 went on from processing to success: not in flight. KM2 has two vendor orders, one done and
+        // one still processing (held, under the in-flight one's vendor).
+        var importRun = await CreateRunAsync();
+        await ImportOrdersAsync(importRun, "orders_20261118.csv", Order("KM1", Beijing(11, 18, 1, 0)), Order("KM2", Beijing(11, 18, 2, 0)),
+            Order("KM3", Beijing(11, 18, 3, 0)));
+        await ImportDeliveriesAsync(importRun, "carrier_20261118.csv",
+            Delivery("cmcc-agent", "V1", "KM1", DeliveryStatus.Processing),
+            Delivery("cmcc-agent", "V1", "KM1", DeliveryStatus.Success, finishedAt: Beijing(11, 18, 1, 5)),
+            Delivery("cmcc-agent", "V2", "KM2", DeliveryStatus.Success, finishedAt: Beijing(11, 18, 2, 5)),
+            Delivery("unicom-agent", "V3", "KM2", DeliveryStatus.Processing),
+            Delivery("unicom-agent", "V4", "KM3", DeliveryStatus.Processing));
+        var runId = await RunWithAsync(
+            Findings.ChargedNotDelivered("KM1"), Findings.ChargedNotDelivered("KM2"), Findings.ChargedNotDelivered("KM3"));
+        var window = WindowFor(Day) with { AsOf = Beijing(11, 19, 5, 0) };
+
+        var held = await Store.ComputeAsync(runId, window, TimeSpan.FromHours(24), [], TwoMake, Ct);
+
+        var incident = held.Should().ContainSingle().Subject;
+        incident.Kind.Should().Be(IncidentKinds.RiskHold);
+        incident.Vendor.Should().Be("unicom-agent");
+        incident.Findings.Should().Be(2, "KM1's vendor order finished; KM2's and KM3's are still in flight");
     }
 
     [Fact]
