@@ -25,7 +25,7 @@ public sealed class IncidentGrouping : IAsyncDisposable
 
     public async Task<IReadOnlyList<Incident>> CompleteAsync(CancellationToken cancellationToken)
     {
-        foreach (var sql in new[] { IncidentSql.VendorDownMembers, IncidentSql.OtherCauses, IncidentSql.Store })
+        foreach (var sql in new[] { IncidentSql.CurrentFindings, IncidentSql.VendorDownMembers, IncidentSql.OtherCauses, IncidentSql.Store })
         {
             await _connection.ExecuteAsync(new CommandDefinition(sql, _parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }

@@ -150,13 +150,26 @@ internal static class IncidentSql
         FROM grp g JOIN marked c ON 'vendor_down:' || c.vendor || ':' || c.cluster = g.grp_key;
         """;
 
+    /// <summary>
+    /// The run's current findings of the date, staged once and analysed for <see cref="VendorDownMembers"/> and
+    /// <see cref="OtherCauses"/>: the run's rows in run_finding are newer than its statistics, so joined straight from it
+    /// the planner counted one finding and probed the orders' key for each of 100k (2.1 s at 1 M, on the report's
+    /// critical path); counted, it hashes them against the orders when the orders are few enough, and probes by index
+    /// when every date's are many. (vendor_down's members read run_finding again by run id before.)
+    /// </summary>
+    public static readonly string CurrentFindings =
+        $"""
+        CREATE TEMP TABLE incident_current_finding ON COMMIT DROP AS
+        SELECT rf.finding_id, rf.order_no, rf.provider, rf.kind, rf.charged_amount FROM {Current};
+        {EvidenceSql.AnalyzeTemporary("incident_current_finding")}
+        """;
+
     /// <summary>The run's current findings of the date on the orders of each vendor_down window (<see cref="VendorDownGroups"/>).</summary>
     public const string VendorDownMembers =
         """
         INSERT INTO incident_member (grp_key, finding_id, rank)
-        SELECT DISTINCT io.grp_key, rf.finding_id, 1
-        FROM incident_order io JOIN run_finding rf ON rf.order_no = io.order_no
-        WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date;
+        SELECT DISTINCT io.grp_key, f.finding_id, 1
+        FROM incident_order io JOIN incident_current_finding f ON f.order_no = io.order_no;
         """;
 
     /// <summary>
@@ -167,13 +180,7 @@ internal static class IncidentSql
     /// </summary>
     public static readonly string OtherCauses =
         $"""
-        -- The run's current findings of the date, then with their orders, each step analysed: the run's rows in
-        -- run_finding are newer than its statistics, so joined straight from it the planner counted one finding and
-        -- probed the orders' key for each of 100k (2.1 s at 1 M, on the report's critical path); counted, it hashes
-        -- them against the orders when the orders are few enough, and probes by index when every date's are many.
-        CREATE TEMP TABLE incident_current_finding ON COMMIT DROP AS
-        SELECT rf.finding_id, rf.order_no, rf.provider, rf.kind, rf.charged_amount FROM {Current};
-        {EvidenceSql.AnalyzeTemporary("incident_current_finding")}
+        -- The run's current findings of the date (CurrentFindings) with their orders, analysed.
         CREATE TEMP TABLE incident_current ON COMMIT DROP AS
         SELECT f.finding_id, f.order_no, f.provider, f.kind, f.charged_amount, o.created_at, o.paid_at, o.status, o.pay_channel
         FROM incident_current_finding f JOIN platform_order o ON o.order_no = f.order_no
