@@ -203,7 +203,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         // The bounds and the check in one snapshot: a file committed between them cannot bring a payment outside them.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var bounded = false;
-        object low = DBNull.Value, high = DBNull.Value;
+        string? low = null, high = null;
         await using (var bounds = new NpgsqlCommand(EvidenceSql.PaymentOrderBounds, connection, transaction))
         {
             AddWindow(bounds, window);
@@ -211,40 +211,35 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             if (await row.ReadAsync(cancellationToken) && row.GetBoolean(0) && row.GetBoolean(3))
             {
                 bounded = true;
-                low = row.IsDBNull(1) ? DBNull.Value : row.GetString(1);
-                high = row.IsDBNull(2) ? DBNull.Value : row.GetString(2);
+                low = row.IsDBNull(1) ? null : row.GetString(1);
+                high = row.IsDBNull(2) ? null : row.GetString(2);
             }
         }
 
         // The date's part is evidence only: kept with the stamp of the files it was read from (read in this snapshot, so
         // a file imported meanwhile leaves an older stamp) and read back by a later run that finds no new file.
-        string inputs;
-        await using (var stamp = new NpgsqlCommand(EvidenceSql.InputsStamp, connection, transaction))
+        var stamp = new
         {
-            inputs = (string?)await stamp.ExecuteScalarAsync(cancellationToken) ?? string.Empty;
-        }
-
-        bool kept;
-        await using (var cached = new NpgsqlCommand(EvidenceSql.OrphanPaymentsCached, connection, transaction))
+            date = window.Date,
+            inputs = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                EvidenceSql.InputsStamp, transaction: transaction, cancellationToken: cancellationToken)) ?? string.Empty,
+            bounds = window.Bounds,
+        };
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                EvidenceSql.OrphanPaymentsCached, stamp, transaction, cancellationToken: cancellationToken)))
         {
-            AddStamp(cached, window, inputs);
-            cached.Parameters.AddWithValue("date", window.Date);
-            kept = (bool)(await cached.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        if (!kept)
-        {
-            await using var keep = new NpgsqlCommand(EvidenceSql.KeepOrphanPayments(bounded), connection, transaction) { CommandTimeout = 0 };
-            AddWindow(keep, window);
-            AddStamp(keep, window, inputs);
+            var keep = new DynamicParameters(stamp);
+            keep.Add("start", window.DayStart.ToUniversalTime());
+            keep.Add("end", window.DayEnd.ToUniversalTime());
             if (bounded)
             {
                 // Null bounds (no payment of the date names an order) match no order: every such payment is an orphan.
-                keep.Parameters.Add(new NpgsqlParameter("low", NpgsqlDbType.Text) { Value = low });
-                keep.Parameters.Add(new NpgsqlParameter("high", NpgsqlDbType.Text) { Value = high });
+                keep.Add("low", low, DbType.String);
+                keep.Add("high", high, DbType.String);
             }
 
-            await keep.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                EvidenceSql.KeepOrphanPayments(bounded), keep, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
         await using var command = new NpgsqlCommand(EvidenceSql.OrphanPayments, connection, transaction) { CommandTimeout = 0 };
@@ -343,12 +338,6 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(window);
         return await FindingWriter.OpenAsync(dataSource, runId, window, cancellationToken);
-    }
-
-    private static void AddStamp(NpgsqlCommand command, ReconciliationWindow window, string inputs)
-    {
-        command.Parameters.AddWithValue("inputs", inputs);
-        command.Parameters.AddWithValue("bounds", window.Bounds);
     }
 
     private static void AddWindow(NpgsqlCommand command, ReconciliationWindow window)
