@@ -148,7 +148,8 @@ public sealed class ReconciliationRunner(
             var changes = await MatchAsync(runId, window, missing, tally, progress, timings, () =>
             {
                 settlements = reportBuilder.SettlementTotalsAsync(window, cancellationToken);
-                grouping = incidents.PrepareAsync(runId, window, options.Matching.HoldLimit, missing, options.Incidents, cancellationToken);
+                grouping = incidents.PrepareAsync(
+                    runId, window, options.Matching.HoldLimit, missing, options.Incidents, cancellationToken, tally.Attempts);
             }, cancellationToken);
             CrashPoints.Reach("findings-committed");
             logger.LogInformation(

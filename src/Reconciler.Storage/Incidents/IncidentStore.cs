@@ -40,9 +40,14 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
     /// once the run's findings are committed, groups them (its statements see them: the transaction reads committed rows
     /// statement by statement).
     /// </summary>
+    /// <param name="attempts">
+    /// The date's delivery attempts as the run's evidence merge counted them (<see cref="EvidenceTally.Attempts"/>), when
+    /// it made a full look: copied in and kept instead of read again. Without them (a look at the watch list, or none)
+    /// they are read back from the kept ones, or from the evidence.
+    /// </param>
     public async Task<IncidentGrouping> PrepareAsync(
         long runId, ReconciliationWindow window, TimeSpan holdLimit, IReadOnlyList<MissingSettlement> missing, IncidentRule rule,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, DeliveryAttempts? attempts = null)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(missing);
@@ -72,7 +77,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
                 await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
             }
 
-            await StageAttemptsAsync(connection, transaction, window, parameters, cancellationToken);
+            await StageAttemptsAsync(connection, transaction, window, parameters, attempts, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 IncidentSql.VendorDownGroups, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
             return grouping;
@@ -91,8 +96,19 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
     /// stamp older than what was read and the next run reads again; it never hides a file behind a newer stamp.
     /// </summary>
     private static async Task StageAttemptsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ReconciliationWindow window, object parameters, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ReconciliationWindow window, object parameters,
+        DeliveryAttempts? counted, CancellationToken cancellationToken)
     {
+        if (counted is { Inputs: { } countedFrom })
+        {
+            // Counted by the merge from the snapshot this stamp was read in.
+            await counted.CopyIntoAsync(connection, transaction, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                IncidentSql.KeepAttempts, new { date = window.Date, inputs = countedFrom, bounds = window.Bounds }, transaction,
+                commandTimeout: 0, cancellationToken: cancellationToken));
+            return;
+        }
+
         var inputs = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             EvidenceSql.InputsStamp, transaction: transaction, cancellationToken: cancellationToken)) ?? string.Empty;
         var stamp = new

@@ -146,6 +146,21 @@ internal sealed class EvidenceFold(IReadOnlyDictionary<MoneyKey, SharedMoneyLine
         if (countTotals)
         {
             tally!.AddOrder(order);
+            // The incidents' attempts count rows (each file's copies), not events.
+            var attempts = tally.Attempts;
+            for (var i = 0; i < _perFile.Count; i++)
+            {
+                var ((evt, _), rows) = _perFile[i];
+                attempts.AddRows(order.OrderNo, evt.Vendor, evt.Status, evt.FinishedAt, rows);
+            }
+
+            for (var i = 0; i < _processingOnly.Count; i++)
+            {
+                if (_processingOnly[i].Value)
+                {
+                    attempts.AddInFlight(order.OrderNo, _processingOnly[i].Key.Vendor);
+                }
+            }
         }
 
         var evidence = new OrderEvidence

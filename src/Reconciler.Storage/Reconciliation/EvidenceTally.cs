@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Reconciler.Storage.Incidents;
 using Reconciler.Storage.Reporting;
 
 namespace Reconciler.Storage.Reconciliation;
@@ -15,6 +16,12 @@ public sealed class EvidenceTally
 
     /// <summary>Whether the merge ran to its end (a tally of a run cut short is not a day's totals).</summary>
     public bool Complete { get; private set; }
+
+    /// <summary>
+    /// The date's delivery attempts for the incidents, counted by a full look (<see cref="DeliveryAttempts.Inputs"/> is
+    /// set once it completed); a look at the watch list alone counts none, and the incidents read their own.
+    /// </summary>
+    public DeliveryAttempts Attempts { get; } = new();
 
     public IReadOnlyList<OrderTotalsRow> Orders =>
         _orders.OrderBy(o => o.Key.Channel, CodePointOrder.Instance).ThenBy(o => o.Key.Currency, CodePointOrder.Instance)

@@ -41,9 +41,14 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         string? inputs = null;
         var watched = false;
         var evidenceKept = false;
+        if (tally is not null)
+        {
+            // Also the stamp of the delivery attempts the tally counts for the incidents.
+            inputs = await ScalarAsync<string>(money, EvidenceSql.InputsStamp, window, cancellationToken);
+        }
+
         if (watch is not null)
         {
-            inputs = await ScalarAsync<string>(money, EvidenceSql.InputsStamp, window, cancellationToken);
             await using var stamp = await money.ReadAsync(
                 "SELECT inputs, policy, totals::text, run_id, orders, watched, evidence_kept FROM evidence_stamp WHERE business_date = @date", window, cancellationToken);
             if (await stamp.ReadAsync(cancellationToken) && stamp.GetString(0) == inputs && stamp.GetString(1) == watch.Policy)
@@ -178,9 +183,10 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         // in scope are other orders'); one left over means the streams disagree.
         moneyRows.EnsureDrained();
         deliveryRows.EnsureDrained();
-        if (!watched)
+        if (!watched && tally is not null)
         {
-            tally?.MarkComplete();
+            tally.MarkComplete();
+            tally.Attempts.Complete(inputs ?? string.Empty);
         }
 
         if (keep is not null)

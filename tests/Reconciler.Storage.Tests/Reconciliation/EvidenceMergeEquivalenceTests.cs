@@ -3,6 +3,7 @@ using Dapper;
 using Npgsql;
 using Reconciler.Core.Evidence;
 using Reconciler.Core.Matching;
+using Reconciler.Storage.Incidents;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Reporting;
 using Reconciler.Storage.Tests.Support;
@@ -70,6 +71,49 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         tally.Complete.Should().BeTrue();
         tally.Orders.Should().Equal(await reports.OrderTotalsAsync(WindowFor(Day), Ct));
         tally.Vendors.Should().Equal(await reports.VendorTotalsAsync(WindowFor(Day), Ct));
+        await AttemptsShouldEqualTheIncidentsOwnPassAsync(runId, tally, seed);
+    }
+
+    /// <summary>
+    /// The delivery attempts the merge counted for the incidents (<see cref="EvidenceTally.Attempts"/>) against the
+    /// incidents' own pass over the evidence (<c>IncidentSql.Attempts</c>), each as the incidents keep them: every
+    /// minute's count per vendor, every failed row, every vendor order still in flight with its least vendor.
+    /// </summary>
+    private async Task AttemptsShouldEqualTheIncidentsOwnPassAsync(long runId, EvidenceTally tally, int seed)
+    {
+        tally.Attempts.Inputs.Should().NotBeNullOrEmpty("a full look stamps what it counted");
+        var incidents = new IncidentStore(Database.DataSource);
+        var window = WindowFor(Day);
+        // Nothing kept yet: the incidents read the attempts from the evidence.
+        await incidents.ComputeAsync(runId, window, TimeSpan.FromHours(24), [], IncidentRule.Default, Ct);
+        var read = await KeptAttemptsAsync();
+        read.Minutes.Should().NotBeEmpty();
+        read.Failures.Should().NotBeEmpty("the random day has failed deliveries (seed {0})", seed);
+        read.InFlight.Should().NotBeEmpty("the random day has vendor orders still processing (seed {0})", seed);
+
+        await using (var grouping = await incidents.PrepareAsync(runId, window, TimeSpan.FromHours(24), [], IncidentRule.Default, Ct, tally.Attempts))
+        {
+            await grouping.CompleteAsync(Ct);
+        }
+
+        var counted = await KeptAttemptsAsync();
+        counted.Minutes.Should().Equal(read.Minutes, "seed {0}", seed);
+        counted.Failures.Should().Equal(read.Failures, "seed {0}", seed);
+        counted.InFlight.Should().Equal(read.InFlight, "seed {0}", seed);
+        counted.Stamp.Should().Be(read.Stamp);
+    }
+
+    private async Task<(List<string> Minutes, List<string> Failures, List<string> InFlight, string Stamp)> KeptAttemptsAsync()
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync(Ct);
+        async Task<List<string>> Rows(string row, string table) => (await connection.QueryAsync<string>(
+            $"SELECT r FROM (SELECT concat_ws('|', {row}) AS r FROM {table} WHERE business_date = @date) k ORDER BY r COLLATE \"C\"",
+            new { date = Day })).ToList();
+        return (
+            await Rows("vendor, minute, attempts", "incident_minute_cache"),
+            await Rows("vendor, at, order_no", "incident_failure_cache"),
+            await Rows("order_no, vendor", "incident_in_flight_cache"),
+            await connection.QuerySingleAsync<string>("SELECT inputs || '/' || bounds FROM incident_attempts_stamp WHERE business_date = @date", new { date = Day }));
     }
 
     /// <summary>
@@ -131,7 +175,8 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
 
         var missing = new HashSet<string>(StringComparer.Ordinal);
         var merged = new List<OrderEvidence>();
-        await foreach (var order in new ReconciliationStore(Database.DataSource) { ReadByRange = byRange }.ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct))
+        var tally = new EvidenceTally();
+        await foreach (var order in new ReconciliationStore(Database.DataSource) { ReadByRange = byRange }.ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct, tally))
         {
             merged.Add(order);
         }
@@ -153,6 +198,8 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         merged.Single(o => o.OrderNo == shared).ProviderTxnId.Should().Contain("T-SHARED", "a line named by two orders counts for the first");
         merged.Single(o => o.OrderNo == (shared == above.OrderNo ? dateOrder.OrderNo : above.OrderNo)).ProviderTxnId
             .Should().NotContain("T-SHARED");
+        // The carried-over orders' delivery rows (one in flight, one inside the date's range) are no attempts of the date.
+        await AttemptsShouldEqualTheIncidentsOwnPassAsync(runId, tally, seed);
     }
 
     /// <summary>
