@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Npgsql;
 using Reconciler.Storage.Events;
+using Reconciler.Storage.Reconciliation;
 
 namespace Reconciler.Storage.Incidents;
 
@@ -25,9 +26,13 @@ public sealed class IncidentGrouping : IAsyncDisposable
 
     public async Task<IReadOnlyList<Incident>> CompleteAsync(CancellationToken cancellationToken)
     {
+        // The files imported now: the date's watch list stands for its orders only if it was made from them.
+        var parameters = new DynamicParameters(_parameters);
+        parameters.Add("inputs", await _connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            EvidenceSql.InputsStamp, transaction: _transaction, cancellationToken: cancellationToken)) ?? string.Empty);
         foreach (var sql in new[] { IncidentSql.CurrentFindings, IncidentSql.VendorDownMembers, IncidentSql.OtherCauses, IncidentSql.Store })
         {
-            await _connection.ExecuteAsync(new CommandDefinition(sql, _parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            await _connection.ExecuteAsync(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
         var incidents = (await _connection.QueryAsync<IncidentStore.Row>(new CommandDefinition(

@@ -3,7 +3,7 @@ namespace Reconciler.Storage.Reconciliation;
 /// <summary>One order in scope as the merge reads it.</summary>
 internal sealed record ScopeOrder(
     string OrderNo, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt, string ProductType, int Quantity, decimal Amount,
-    string Currency, string PayChannel, string TargetAccount);
+    string Currency, string PayChannel, string TargetAccount, string Status);
 
 /// <summary>One money line (a copy of a provider line) attributed to an order in scope.</summary>
 internal readonly record struct MoneyRow(

@@ -177,7 +177,7 @@ internal static class EvidenceSql
         $"""
         SELECT * FROM (
             SELECT o.order_no, o.created_at, o.paid_at, o.product_type, o.quantity, o.amount, o.currency, o.pay_channel,
-                   o.target_account
+                   o.target_account, o.status
             {(watched
                 ? "FROM evidence_watch w JOIN platform_order o USING (order_no) WHERE w.business_date = @date"
                 : "FROM platform_order o WHERE o.created_at >= @start AND o.created_at < @end")}
@@ -185,7 +185,7 @@ internal static class EvidenceSql
                 ? """
                   UNION ALL
                   SELECT o.order_no, o.created_at, o.paid_at, o.product_type, o.quantity, o.amount, o.currency, o.pay_channel,
-                         o.target_account
+                         o.target_account, o.status
                   FROM platform_order o WHERE o.order_no = ANY(@carried)
                   """
                 : string.Empty)}

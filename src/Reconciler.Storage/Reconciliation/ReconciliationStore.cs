@@ -172,7 +172,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
                 // would count the line for itself (a second payment, and a refund of someone else's charge).
                 if (!watch!.CannotBreak(evidence) || fold.SharedALine)
                 {
-                    keep.Add(evidence);
+                    keep.Add(evidence, order.Status);
                 }
             }
 
@@ -446,7 +446,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             reader.GetDecimal(5),
             reader.GetString(6),
             reader.GetString(7),
-            reader.GetString(8));
+            reader.GetString(8),
+            reader.GetString(9));
 
     private static MoneyRow ReadMoney(NpgsqlDataReader reader) =>
         new(

@@ -54,10 +54,11 @@ internal sealed class WatchListWriter : IAsyncDisposable
         "refund_total, chargeback_total, first_payment_at, provider, provider_txn_id, vendor, delivered_quantity, " +
         "wrong_account_quantity, in_flight";
 
-    public void Add(OrderEvidence order)
+    /// <param name="status">The platform's status of the order (migration 0022: read by the incidents, not by a rerun).</param>
+    public void Add(OrderEvidence order, string status)
     {
         ArgumentNullException.ThrowIfNull(order);
-        _copy ??= BinaryCopyWriter.Begin(_connection, "evidence_watch", "business_date, " + Columns);
+        _copy ??= BinaryCopyWriter.Begin(_connection, "evidence_watch", "business_date, " + Columns + ", order_status");
         _copy.StartRow();
         _copy.Write(_date);
         _copy.Write(order.OrderNo);
@@ -79,6 +80,7 @@ internal sealed class WatchListWriter : IAsyncDisposable
         _copy.Write(order.DeliveredQuantity);
         _copy.Write(order.WrongAccountQuantity);
         _copy.Write(order.InFlight);
+        _copy.Write(status);
         Count++;
     }
 

@@ -51,6 +51,53 @@ public sealed class IncidentStoreTests : DatabaseTest
         (await Store.FindingsAsync(runId, incident.IncidentNo, Ct)).Select(f => f.OrderNo).Should().Equal("KM1", "KM2");
     }
 
+    /// <summary>
+    /// The findings' orders come from the date's watch list (kept by the full look with each order's status and
+    /// vendors, migration 0022) only while the list was made from the files imported now, and only for rows that keep a
+    /// status; otherwise from platform_order. A row changed behind the stamp's back shows which one was read.
+    /// </summary>
+    [Fact]
+    public async Task ComputeAsync_ReadsTheOrdersFromTheWatchList_OnlyWhileItWasMadeFromTheFilesImportedNow()
+    {
+        var importRun = await CreateRunAsync();
+        await ImportOrdersAsync(importRun, "orders_20261118.csv",
+            Order("KM1", Beijing(11, 18, 9, 0), status: "failed"),
+            Order("KM2", Beijing(11, 18, 9, 40), status: "failed"),
+            Order("KM3", Beijing(11, 18, 10, 0), status: "failed"),
+            Order("KM4", Beijing(11, 18, 10, 30)));
+        await ImportDeliveriesAsync(importRun, "fulu_20261118.csv", Delivery("fulu", "V3", "KM3", DeliveryStatus.Failed, finishedAt: Beijing(11, 18, 10, 1)));
+        // A full look that watches every order (none is called clean).
+        var tally = new EvidenceTally();
+        var watch = new EvidenceWatch(importRun, _ => false, "test");
+        await foreach (var _ in new ReconciliationStore(Database.DataSource).ReadOrderEvidenceAsync(WindowFor(Day), new HashSet<string>(), Ct, tally, watch))
+        {
+        }
+
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM evidence_watch WHERE order_status IS NOT NULL")).Should().Be(4);
+        var runId = await RunWithAsync(
+            Findings.ChargedNotDelivered("KM1"), Findings.ChargedNotDelivered("KM2"), Findings.ChargedNotDelivered("KM3"), Findings.ChargedNotDelivered("KM4"));
+        async Task<int> LostCallbacksAsync() =>
+            (await Store.ComputeAsync(runId, WindowFor(Day), TimeSpan.FromHours(24), [], TwoMake, Ct))
+            .Where(i => i.Kind == IncidentKinds.CallbackFailure).Sum(i => i.Findings);
+
+        var fromTheList = await LostCallbacksAsync();
+        // KM4 "failed" and KM3 with no delivery row, behind the stamp's back: read from the list, they count.
+        await Database.ExecuteAsync("UPDATE evidence_watch SET order_status = 'failed' WHERE order_no = 'KM4'");
+        await Database.ExecuteAsync("UPDATE evidence_watch SET vendor = NULL WHERE order_no = 'KM3'");
+        var changedList = await LostCallbacksAsync();
+        // A row kept before migration 0022 (no status) is not read: KM4 comes from platform_order again.
+        await Database.ExecuteAsync("UPDATE evidence_watch SET order_status = NULL WHERE order_no = 'KM4'");
+        var oldRow = await LostCallbacksAsync();
+        // A file imported since the list was made: every order from platform_order.
+        await ImportDeliveriesAsync(importRun, "fulu_20261118_2.csv", Delivery("fulu", "V9", "KM9", DeliveryStatus.Success, finishedAt: Beijing(11, 18, 11, 0)));
+        var newFile = await LostCallbacksAsync();
+
+        fromTheList.Should().Be(2, "KM1 and KM2 are failed orders no vendor was asked to deliver");
+        changedList.Should().Be(4);
+        oldRow.Should().Be(3);
+        newFile.Should().Be(2);
+    }
+
     [Fact]
     public async Task ComputeAsync_RaisesAMissingSettlementWithItsWaitingFindings_AndAnnouncesItOnce()
     {
