@@ -168,6 +168,12 @@ public sealed class ReconciliationRunner(
                 () => progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken),
                 current => ReportWriter.WriteMismatchesAhead(current, request.OutDir, gzipCopies), reads);
             CrashPoints.Reach("report-built");
+            if (incidentGrouping.CopiedFrom is { } copiedFrom)
+            {
+                logger.LogInformation(
+                    "Run {RunId}: the incidents are run {From}'s, grouped from the same findings, files and settings", runId, copiedFrom);
+            }
+
             var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach, mismatchesAhead: true, gzipCopies);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken,
                 gzipCopies.OpenRead);

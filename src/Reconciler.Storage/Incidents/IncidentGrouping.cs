@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Npgsql;
 using Reconciler.Storage.Events;
@@ -14,26 +16,52 @@ public sealed class IncidentGrouping : IAsyncDisposable
     private readonly object _parameters;
     private readonly long _runId;
     private readonly DateOnly _date;
+    private readonly string _groupedFrom;
 
-    internal IncidentGrouping(NpgsqlConnection connection, NpgsqlTransaction transaction, object parameters, long runId, DateOnly date)
+    internal IncidentGrouping(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, object parameters, long runId, DateOnly date, string groupedFrom)
     {
         _connection = connection;
         _transaction = transaction;
         _parameters = parameters;
         _runId = runId;
         _date = date;
+        _groupedFrom = groupedFrom;
     }
+
+    /// <summary>The run whose incidents this run copied (grouped from the same findings, evidence and settings), if any.</summary>
+    public long? CopiedFrom { get; private set; }
 
     public async Task<IReadOnlyList<Incident>> CompleteAsync(CancellationToken cancellationToken)
     {
         // The files imported now: the date's watch list stands for its orders only if it was made from them.
+        var inputs = await _connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            EvidenceSql.InputsStamp, transaction: _transaction, cancellationToken: cancellationToken)) ?? string.Empty;
         var parameters = new DynamicParameters(_parameters);
-        parameters.Add("inputs", await _connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            EvidenceSql.InputsStamp, transaction: _transaction, cancellationToken: cancellationToken)) ?? string.Empty);
-        foreach (var sql in new[] { IncidentSql.CurrentFindings, IncidentSql.VendorDownMembers, IncidentSql.OtherCauses, IncidentSql.Store })
+        parameters.Add("inputs", inputs);
+        // The same findings (every column the grouping reads), files, settings and statements as a completed run of the
+        // date before: the same incidents, copied from it (a rerun with nothing new regrouped 100 k findings at 1 M).
+        var findings = await _connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            IncidentSql.FindingsDigest, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        parameters.Add("groupingKey", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join('\n', _groupedFrom, inputs, findings)))));
+        CopiedFrom = await _connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            IncidentSql.ReusableRun, parameters, _transaction, cancellationToken: cancellationToken));
+        if (CopiedFrom is { } from)
         {
-            await _connection.ExecuteAsync(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            parameters.Add("from", from);
+            await _connection.ExecuteAsync(new CommandDefinition(
+                IncidentSql.CopyIncidents, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
+        else
+        {
+            foreach (var sql in new[] { IncidentSql.CurrentFindings, IncidentSql.VendorDownMembers, IncidentSql.OtherCauses, IncidentSql.Store })
+            {
+                await _connection.ExecuteAsync(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            }
+        }
+
+        await _connection.ExecuteAsync(new CommandDefinition(IncidentSql.KeepKey, parameters, _transaction, cancellationToken: cancellationToken));
 
         var incidents = (await _connection.QueryAsync<IncidentStore.Row>(new CommandDefinition(
             $"SELECT {IncidentStore.Columns} FROM incident WHERE run_id = @runId ORDER BY incident_no", new { runId = _runId }, _transaction,

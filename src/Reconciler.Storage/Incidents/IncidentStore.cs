@@ -71,16 +71,22 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         try
         {
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-            var grouping = new IncidentGrouping(connection, transaction, parameters, runId, window.Date);
             foreach (var sql in new[] { IncidentSql.Stage, IncidentSql.AttemptTables })
             {
                 await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
             }
 
-            await StageAttemptsAsync(connection, transaction, window, parameters, attempts, cancellationToken);
+            var attemptsStamp = await StageAttemptsAsync(connection, transaction, window, parameters, attempts, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 IncidentSql.VendorDownGroups, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-            return grouping;
+            // Everything besides the findings and the orders that decides the incidents (IncidentGrouping.CompleteAsync).
+            var groupedFrom = string.Join('\n',
+                IncidentSql.Version, attemptsStamp, window.Bounds, window.AsOf.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+                holdLimit.Ticks.ToString(CultureInfo.InvariantCulture),
+                string.Join('\t', missing.Select(m => m.Provider + "\u001f" + m.Reason)),
+                rule.MinFindings.ToString(CultureInfo.InvariantCulture), rule.GapFactor.ToString("R", CultureInfo.InvariantCulture),
+                rule.MinGap.TotalSeconds.ToString("R", CultureInfo.InvariantCulture), rule.MinFailedShare.ToString(CultureInfo.InvariantCulture));
+            return new IncidentGrouping(connection, transaction, parameters, runId, window.Date, groupedFrom);
         }
         catch
         {
@@ -95,7 +101,8 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
     /// the evidence and kept. The stamp is taken before the evidence is read, so a file imported meanwhile leaves a
     /// stamp older than what was read and the next run reads again; it never hides a file behind a newer stamp.
     /// </summary>
-    private static async Task StageAttemptsAsync(
+    /// <returns>The stamp of the imported files the attempts were read under.</returns>
+    private static async Task<string> StageAttemptsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ReconciliationWindow window, object parameters,
         DeliveryAttempts? counted, CancellationToken cancellationToken)
     {
@@ -106,7 +113,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             await connection.ExecuteAsync(new CommandDefinition(
                 IncidentSql.KeepAttempts, new { date = window.Date, inputs = countedFrom, bounds = window.Bounds }, transaction,
                 commandTimeout: 0, cancellationToken: cancellationToken));
-            return;
+            return countedFrom;
         }
 
         var inputs = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
@@ -122,7 +129,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 IncidentSql.AttemptsFromCache, stamp, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-            return;
+            return inputs;
         }
 
         var (low, high) = await connection.QuerySingleAsync<(string? Low, string? High)>(new CommandDefinition(
@@ -132,6 +139,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         bounded.Add("high", high, DbType.String);
         await connection.ExecuteAsync(new CommandDefinition(IncidentSql.Attempts, bounded, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(IncidentSql.KeepAttempts, stamp, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        return inputs;
     }
 
     public async Task<IReadOnlyList<Incident>> ListByRunAsync(long runId, CancellationToken cancellationToken)

@@ -98,6 +98,52 @@ public sealed class IncidentStoreTests : DatabaseTest
         newFile.Should().Be(2);
     }
 
+    /// <summary>
+    /// A run whose findings (in every column the grouping reads), files and settings are a completed run's of the date
+    /// copies that run's incidents instead of grouping again; a finding more, another as-of, a file imported since, or
+    /// a run not completed, and it groups them itself.
+    /// </summary>
+    [Fact]
+    public async Task CompleteAsync_CopiesTheIncidentsOfACompletedRunGroupedFromTheSame_AndOnlyThen()
+    {
+        var importRun = await CreateRunAsync();
+        await ImportOrdersAsync(importRun, "orders_20261118.csv",
+            Order("KM1", Beijing(11, 18, 9, 0), status: "failed"),
+            Order("KM2", Beijing(11, 18, 9, 40), status: "failed"),
+            Order("KM3", Beijing(11, 18, 10, 0), status: "failed"));
+        var window = WindowFor(Day);
+        Finding[] two = [Findings.ChargedNotDelivered("KM1"), Findings.ChargedNotDelivered("KM2")];
+        async Task<(long Run, long? CopiedFrom, IReadOnlyList<Incident> Incidents)> GroupAsync(Finding[] findings, ReconciliationWindow at)
+        {
+            var runId = await RunWithAsync(findings);
+            await using var grouping = await Store.PrepareAsync(runId, at, TimeSpan.FromHours(24), [], TwoMake, Ct);
+            var incidents = await grouping.CompleteAsync(Ct);
+            return (runId, grouping.CopiedFrom, incidents);
+        }
+
+        var first = await GroupAsync(two, window);
+        var notCompleted = await GroupAsync(two, window);
+        await Database.ExecuteAsync($"UPDATE run SET status = 'completed' WHERE run_id = {first.Run}");
+        var same = await GroupAsync(two, window);
+        var oneMore = await GroupAsync([.. two, Findings.ChargedNotDelivered("KM3")], window);
+        var otherAsOf = await GroupAsync(two, window with { AsOf = window.AsOf.AddMinutes(1) });
+        await ImportDeliveriesAsync(importRun, "fulu_20261118.csv", Delivery("fulu", "V9", "KM9", DeliveryStatus.Success, finishedAt: Beijing(11, 18, 11, 0)));
+        var newFile = await GroupAsync(two, window);
+
+        first.CopiedFrom.Should().BeNull();
+        first.Incidents.Should().ContainSingle().Which.Findings.Should().Be(2);
+        notCompleted.CopiedFrom.Should().BeNull("the first run is not completed yet");
+        same.CopiedFrom.Should().Be(first.Run);
+        same.Incidents.Should().BeEquivalentTo(first.Incidents, o => o.Excluding(i => i.RunId));
+        same.Incidents.Should().OnlyContain(i => i.RunId == same.Run);
+        (await Store.FindingsAsync(same.Run, 1, Ct)).Should().BeEquivalentTo(await Store.FindingsAsync(first.Run, 1, Ct));
+        oneMore.CopiedFrom.Should().BeNull();
+        oneMore.Incidents.Should().ContainSingle().Which.Findings.Should().Be(3);
+        otherAsOf.CopiedFrom.Should().BeNull();
+        newFile.CopiedFrom.Should().BeNull();
+        newFile.Incidents.Should().BeEquivalentTo(first.Incidents, o => o.Excluding(i => i.RunId));
+    }
+
     [Fact]
     public async Task ComputeAsync_RaisesAMissingSettlementWithItsWaitingFindings_AndAnnouncesItOnce()
     {
