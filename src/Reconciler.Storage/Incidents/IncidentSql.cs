@@ -252,29 +252,33 @@ internal static class IncidentSql
         """;
 
     /// <summary>
-    /// A digest of the run's current findings of the date in every column the grouping reads (<see cref="Current"/>,
-    /// <see cref="Store"/>'s amounts): each row as a record's text (a NULL and an empty text differ), hashed with two
-    /// seeds and summed, with the count: the same for the same rows in any order, without sorting them (an md5 of the
-    /// rows in order took 0.35 s at 100 k findings, this 0.10 s).
+    /// A digest of a run's (<c>@digestRun</c>) current findings of the date in every column the grouping reads
+    /// (<see cref="Current"/>, <see cref="Store"/>'s amounts): each row as a record's text (a NULL and an empty text
+    /// differ), hashed with two seeds and summed, with the count: the same for the same rows in any order, without sorting
+    /// them (an md5 of the rows in order took 0.35 s at 100 k findings, this 0.10 s).
     /// </summary>
-    public static readonly string FindingsDigest =
-        $"""
+    public const string FindingsDigest =
+        """
         SELECT concat_ws('/', count(*), sum(hashtextextended(t, 0)::numeric), sum(hashtextextended(t, 1)::numeric))
         FROM (
             SELECT ROW(rf.finding_id, rf.order_no, rf.provider, rf.kind, rf.charged_amount, rf.currency, rf.compensation_amount,
                        rf.expected_amount)::text AS t
-            FROM {Current}
+            FROM run_finding rf
+            WHERE rf.run_id = @digestRun AND rf.change <> 'resolved' AND rf.business_date = @date AND rf.order_no IS NOT NULL
             OFFSET 0
         ) finding
         """;
 
-    /// <summary>The latest completed run of the date whose incidents were grouped under the same key.</summary>
+    /// <summary>The latest completed run of the date grouped under the same key, with its findings' digest if taken.</summary>
     public const string ReusableRun =
         """
-        SELECT g.run_id FROM incident_grouping g JOIN run r USING (run_id)
+        SELECT g.run_id AS RunId, g.findings_digest AS FindingsDigest FROM incident_grouping g JOIN run r USING (run_id)
         WHERE g.business_date = @date AND g.grouping_key = @groupingKey AND r.status = 'completed' AND g.run_id <> @runId
         ORDER BY g.run_id DESC LIMIT 1
         """;
+
+    /// <summary>Keeps a completed run's digest, taken by a later run of the date.</summary>
+    public const string KeepDigest = "UPDATE incident_grouping SET findings_digest = @digest WHERE run_id = @digestRun";
 
     /// <summary>That run's incidents as this run's.</summary>
     public const string CopyIncidents =
@@ -289,8 +293,9 @@ internal static class IncidentSql
     /// <summary>Records what this run's incidents were grouped from (migration 0023).</summary>
     public const string KeepKey =
         """
-        INSERT INTO incident_grouping (run_id, business_date, grouping_key) VALUES (@runId, @date, @groupingKey)
-        ON CONFLICT (run_id) DO UPDATE SET business_date = EXCLUDED.business_date, grouping_key = EXCLUDED.grouping_key;
+        INSERT INTO incident_grouping (run_id, business_date, grouping_key, findings_digest) VALUES (@runId, @date, @groupingKey, @ownDigest)
+        ON CONFLICT (run_id) DO UPDATE
+            SET business_date = EXCLUDED.business_date, grouping_key = EXCLUDED.grouping_key, findings_digest = EXCLUDED.findings_digest;
         """;
 
     /// <summary>The text of every statement that decides a run's incidents from its findings and attempts.</summary>

@@ -122,6 +122,8 @@ public sealed class IncidentStoreTests : DatabaseTest
         }
 
         var first = await GroupAsync(two, window);
+        // No completed run of the date to compare with: the findings' digest is not taken.
+        var digestOfTheFirst = await Database.ScalarAsync<string?>($"SELECT findings_digest FROM incident_grouping WHERE run_id = {first.Run}");
         var notCompleted = await GroupAsync(two, window);
         await Database.ExecuteAsync($"UPDATE run SET status = 'completed' WHERE run_id = {first.Run}");
         var same = await GroupAsync(two, window);
@@ -132,6 +134,10 @@ public sealed class IncidentStoreTests : DatabaseTest
 
         first.CopiedFrom.Should().BeNull();
         first.Incidents.Should().ContainSingle().Which.Findings.Should().Be(2);
+        digestOfTheFirst.Should().BeNull();
+        (await Database.ScalarAsync<long>(
+            $"SELECT count(DISTINCT findings_digest) FROM incident_grouping WHERE run_id IN ({first.Run}, {same.Run}) AND findings_digest IS NOT NULL"))
+            .Should().Be(1, "the copying run took both digests, and they are equal");
         notCompleted.CopiedFrom.Should().BeNull("the first run is not completed yet");
         same.CopiedFrom.Should().Be(first.Run);
         same.Incidents.Should().BeEquivalentTo(first.Incidents, o => o.Excluding(i => i.RunId));
