@@ -26,14 +26,24 @@ public sealed class IncidentStoreTests : DatabaseTest
         return runId;
     }
 
-    [Fact]
-    public async Task ComputeAsync_GroupsLostCallbacksPerProvider_WhenPaidOrdersMarkedFailedNeverReachedAVendor()
+    /// <summary>A run importing KM1, KM2 and KM3 of the day, paid by WeChat and marked failed by the platform, and <paramref name="more"/>.</summary>
+    private async Task<long> ImportThreeFailedOrdersAsync(params OrderRecord[] more)
     {
         var importRun = await CreateRunAsync();
         await ImportOrdersAsync(importRun, "orders_20261118.csv",
+        [
             Order("KM1", Beijing(11, 18, 9, 0), status: "failed"),
             Order("KM2", Beijing(11, 18, 9, 40), status: "failed"),
-            Order("KM3", Beijing(11, 18, 10, 0), status: "failed"));
+            Order("KM3", Beijing(11, 18, 10, 0), status: "failed"),
+            .. more,
+        ]);
+        return importRun;
+    }
+
+    [Fact]
+    public async Task ComputeAsync_GroupsLostCallbacksPerProvider_WhenPaidOrdersMarkedFailedNeverReachedAVendor()
+    {
+        var importRun = await ImportThreeFailedOrdersAsync();
         // KM3 failed at the vendor: its failed order is explained by the failed delivery, not by a lost callback.
         await ImportDeliveriesAsync(importRun, "fulu_20261118.csv", Delivery("fulu", "V3", "KM3", DeliveryStatus.Failed, finishedAt: Beijing(11, 18, 10, 1)));
         var runId = await RunWithAsync(Findings.ChargedNotDelivered("KM1"), Findings.ChargedNotDelivered("KM2"), Findings.ChargedNotDelivered("KM3"));
@@ -59,12 +69,7 @@ public sealed class IncidentStoreTests : DatabaseTest
     [Fact]
     public async Task ComputeAsync_ReadsTheOrdersFromTheWatchList_OnlyWhileItWasMadeFromTheFilesImportedNow()
     {
-        var importRun = await CreateRunAsync();
-        await ImportOrdersAsync(importRun, "orders_20261118.csv",
-            Order("KM1", Beijing(11, 18, 9, 0), status: "failed"),
-            Order("KM2", Beijing(11, 18, 9, 40), status: "failed"),
-            Order("KM3", Beijing(11, 18, 10, 0), status: "failed"),
-            Order("KM4", Beijing(11, 18, 10, 30)));
+        var importRun = await ImportThreeFailedOrdersAsync(Order("KM4", Beijing(11, 18, 10, 30)));
         await ImportDeliveriesAsync(importRun, "fulu_20261118.csv", Delivery("fulu", "V3", "KM3", DeliveryStatus.Failed, finishedAt: Beijing(11, 18, 10, 1)));
         // A full look that watches every order (none is called clean).
         var tally = new EvidenceTally();
@@ -106,11 +111,7 @@ public sealed class IncidentStoreTests : DatabaseTest
     [Fact]
     public async Task CompleteAsync_CopiesTheIncidentsOfACompletedRunGroupedFromTheSame_AndOnlyThen()
     {
-        var importRun = await CreateRunAsync();
-        await ImportOrdersAsync(importRun, "orders_20261118.csv",
-            Order("KM1", Beijing(11, 18, 9, 0), status: "failed"),
-            Order("KM2", Beijing(11, 18, 9, 40), status: "failed"),
-            Order("KM3", Beijing(11, 18, 10, 0), status: "failed"));
+        var importRun = await ImportThreeFailedOrdersAsync();
         var window = WindowFor(Day);
         Finding[] two = [Findings.ChargedNotDelivered("KM1"), Findings.ChargedNotDelivered("KM2")];
         async Task<(long Run, long? CopiedFrom, IReadOnlyList<Incident> Incidents)> GroupAsync(Finding[] findings, ReconciliationWindow at)
