@@ -54,9 +54,8 @@ public sealed class IncidentGrouping : IAsyncDisposable
             if (theirs is null)
             {
                 theirs = await DigestAsync(parameters, earlier.RunId, cancellationToken);
-                parameters.Add("digest", theirs);
                 await _connection.ExecuteAsync(new CommandDefinition(
-                    IncidentSql.KeepDigest, parameters, _transaction, cancellationToken: cancellationToken));
+                    IncidentSql.KeepDigest, new { digest = theirs, digestRun = earlier.RunId }, _transaction, cancellationToken: cancellationToken));
             }
 
             if (string.Equals(ownDigest, theirs, StringComparison.Ordinal))

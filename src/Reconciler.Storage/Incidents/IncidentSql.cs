@@ -9,9 +9,12 @@ namespace Reconciler.Storage.Incidents;
 /// </summary>
 internal static class IncidentSql
 {
-    /// <summary>The run's findings of the date that are still breaks and name an order (joined with their orders in <see cref="OtherCauses"/>).</summary>
-    private const string Current =
-        "run_finding rf WHERE rf.run_id = @runId AND rf.change <> 'resolved' AND rf.business_date = @date AND rf.order_no IS NOT NULL";
+    /// <summary>
+    /// The findings of the date that are still breaks and name an order, of the run the parameter <paramref name="run"/>
+    /// names: the ones its incidents group (<see cref="CurrentFindings"/>) and its <see cref="FindingsDigest"/> covers.
+    /// </summary>
+    private static string CurrentOf(string run) =>
+        $"run_finding rf WHERE rf.run_id = {run} AND rf.change <> 'resolved' AND rf.business_date = @date AND rf.order_no IS NOT NULL";
 
     public const string Stage =
         """
@@ -160,7 +163,7 @@ internal static class IncidentSql
     public static readonly string CurrentFindings =
         $"""
         CREATE TEMP TABLE incident_current_finding ON COMMIT DROP AS
-        SELECT rf.finding_id, rf.order_no, rf.provider, rf.kind, rf.charged_amount FROM {Current};
+        SELECT rf.finding_id, rf.order_no, rf.provider, rf.kind, rf.charged_amount FROM {CurrentOf("@runId")};
         {EvidenceSql.AnalyzeTemporary("incident_current_finding")}
         """;
 
@@ -253,18 +256,17 @@ internal static class IncidentSql
 
     /// <summary>
     /// A digest of a run's (<c>@digestRun</c>) current findings of the date in every column the grouping reads
-    /// (<see cref="Current"/>, <see cref="Store"/>'s amounts): each row as a record's text (a NULL and an empty text
+    /// (<see cref="CurrentOf"/>, <see cref="Store"/>'s amounts): each row as a record's text (a NULL and an empty text
     /// differ), hashed with two seeds and summed, with the count: the same for the same rows in any order, without sorting
     /// them (an md5 of the rows in order took 0.35 s at 100 k findings, this 0.10 s).
     /// </summary>
-    public const string FindingsDigest =
-        """
+    public static readonly string FindingsDigest =
+        $"""
         SELECT concat_ws('/', count(*), sum(hashtextextended(t, 0)::numeric), sum(hashtextextended(t, 1)::numeric))
         FROM (
             SELECT ROW(rf.finding_id, rf.order_no, rf.provider, rf.kind, rf.charged_amount, rf.currency, rf.compensation_amount,
                        rf.expected_amount)::text AS t
-            FROM run_finding rf
-            WHERE rf.run_id = @digestRun AND rf.change <> 'resolved' AND rf.business_date = @date AND rf.order_no IS NOT NULL
+            FROM {CurrentOf("@digestRun")}
             OFFSET 0
         ) finding
         """;
