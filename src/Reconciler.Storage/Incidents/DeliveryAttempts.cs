@@ -24,8 +24,6 @@ public sealed class DeliveryAttempts
     /// <summary>The imported files' stamp (<c>EvidenceSql.InputsStamp</c>) of the snapshot the rows were read in; null until the merge completes.</summary>
     public string? Inputs { get; private set; }
 
-    internal int Failures => _failures.Count;
-
     internal void Complete(string inputs) => Inputs = inputs;
 
     /// <summary>
