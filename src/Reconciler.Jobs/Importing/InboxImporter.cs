@@ -59,10 +59,11 @@ public sealed class InboxImporter(
             }
 
             var sha = hashes[i]!.GetAwaiter().GetResult();
+            var share = new FileInfo(file.FullPath).Length / Math.Max(1, detected.Entries.Count);
             foreach (var entry in detected.Entries)
             {
                 var name = entry.EntryName.Length == 0 ? file.RelativePath : $"{file.RelativePath}!{entry.EntryName}";
-                planned.Add(new PlannedEntry(entry with { SourceName = NoNul(name), EntryName = NoNul(entry.EntryName) }, sha));
+                planned.Add(new PlannedEntry(entry with { SourceName = NoNul(name), EntryName = NoNul(entry.EntryName) }, sha) { Bytes = share });
             }
 
             skipped.AddRange(detected.SkippedEntries);

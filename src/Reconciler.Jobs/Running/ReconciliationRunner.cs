@@ -223,8 +223,12 @@ public sealed class ReconciliationRunner(
     /// Orders files share one lane: two exports naming the same orders would otherwise wait on each other's rows (or
     /// deadlock). Entries with the same bytes and name share a lane, so which copy counts as the duplicate does not
     /// depend on timing. Evidence lines have no unique key, so the other files cannot conflict.
+    /// <para>
+    /// The lanes start largest first (by their entries' bytes; equal ones in plan order): in plan order, the inbox's
+    /// last big file could start when the others were nearly done and import alone while the other core idled.
+    /// </para>
     /// </summary>
-    private static List<List<int>> ImportLanes(IReadOnlyList<PlannedEntry> planned)
+    internal static List<List<int>> ImportLanes(IReadOnlyList<PlannedEntry> planned)
     {
         var lanes = new List<List<int>>();
         var byKey = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -242,7 +246,8 @@ public sealed class ReconciliationRunner(
             lane.Add(i);
         }
 
-        return lanes;
+        // OrderByDescending is a stable sort: lanes of equal weight keep plan order.
+        return [.. lanes.OrderByDescending(lane => lane.Sum(i => planned[i].Bytes))];
     }
 
     /// <summary>Imports what is new in the inbox ahead of any run (the <c>inbox-scan</c> job); the next run of a date adopts these files.</summary>
