@@ -83,9 +83,20 @@ internal static class EvidenceSql
                       AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
                       AND NOT EXISTS (SELECT 1 FROM platform_order o
                                       WHERE o.order_no = f.order_no AND o.created_at >= @start AND o.created_at < @end)) carried),
-               bounds.orders
+               bounds.orders,
+               (SELECT datcollate IN ('C', 'POSIX') FROM pg_database WHERE datname = current_database()) AS bytewise
         FROM ({OrderBounds(watched, counted: true)}) bounds
         """;
+
+    /// <summary>
+    /// The merge's order (code point order of the order number) as an <c>ORDER BY</c>. In a database that compares text
+    /// bytewise (<c>datcollate</c> <c>C</c>) that is the column's own order, so the order-number indexes can hand the
+    /// rows over already sorted, from the first row on, instead of a sort of the day that returns nothing until it has
+    /// read everything (alone in psql at 1 M, one process: the date's orders 0.92-1.05 s against 1.52 s, its delivery
+    /// rows 0.95 against 1.56 s, its named money lines 0.84-0.98 against 1.39 s); PostgreSQL still picks the plan. In
+    /// any other database the order is spelt <c>COLLATE "C"</c>, which no index of the default collation serves.
+    /// </summary>
+    public static string InMergeOrder(bool bytewise) => bytewise ? "ORDER BY order_no" : "ORDER BY order_no COLLATE \"C\"";
 
     /// <summary>
     /// PostgreSQL's estimate of the orders numbered between the date's least and greatest order number (every date's,
@@ -173,14 +184,14 @@ internal static class EvidenceSql
     /// evidence merge. Orders of the date come straight from their index range, with no join (on a rerun over unchanged
     /// evidence, from the watch list).
     /// </summary>
-    public static string ScopeOrders(bool watched, bool carried) =>
+    public static string ScopeOrders(bool watched, bool carried, bool bytewise) =>
         $"""
         SELECT * FROM (
             SELECT o.order_no, o.created_at, o.paid_at, o.product_type, o.quantity, o.amount, o.currency, o.pay_channel,
                    o.target_account, o.status
             {(watched
                 ? "FROM evidence_watch w JOIN platform_order o USING (order_no) WHERE w.business_date = @date"
-                : "FROM platform_order o WHERE o.created_at >= @start AND o.created_at < @end")}
+                : "FROM platform_order o WHERE o.created_at >= @start AND o.created_at < @end AND o.order_no BETWEEN @low AND @high")}
             {(carried
                 ? """
                   UNION ALL
@@ -190,7 +201,7 @@ internal static class EvidenceSql
                   """
                 : string.Empty)}
         ) scoped
-        ORDER BY order_no COLLATE "C"
+        {InMergeOrder(bytewise)}
         """;
 
     /// <summary>
@@ -259,14 +270,14 @@ internal static class EvidenceSql
     /// The money lines of <see cref="StageMoneyLines"/> read by range (<see cref="PerScopePartByRange"/>) when nothing is
     /// carried over, straight in the merge's order: nothing staged, the date's lines not joined with its orders.
     /// </summary>
-    public static string ScopeMoneyLinesByRange =>
+    public static string ScopeMoneyLinesByRange(bool bytewise) =>
         $"""
         SELECT * FROM (
             {NamedLinesByRange}
             UNION ALL
             {ReversedLinesByRange}
         ) scoped
-        ORDER BY order_no COLLATE "C"
+        {InMergeOrder(bytewise)}
         """;
 
     private static string NamedLinesByRange => PerScopePartByRange(carried: false, ScopeMoneyLinesNamed, "s.order_no");
@@ -314,28 +325,28 @@ internal static class EvidenceSql
         """;
 
     /// <summary>The delivery rows of <see cref="ScopeDeliveries"/> read by range (<see cref="PerScopePartByRange"/>).</summary>
-    public static string ScopeDeliveriesByRange(bool carried) =>
+    public static string ScopeDeliveriesByRange(bool carried, bool bytewise) =>
         $"""
         SELECT * FROM (
             {PerScopePartByRange(carried, ScopeDeliveryRows, "d.order_no")}
         ) scoped
-        ORDER BY order_no COLLATE "C"
+        {InMergeOrder(bytewise)}
         """;
 
     /// <summary>The staged money lines in the merge's order.</summary>
-    public const string ScopeMoneyLines =
-        """
+    public static string ScopeMoneyLines(bool bytewise) =>
+        $"""
         SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at
-        FROM evidence_line ORDER BY order_no COLLATE "C"
+        FROM evidence_line {InMergeOrder(bytewise)}
         """;
 
     /// <summary>Every delivery row of the orders in scope (copies in several files included), in the merge's order.</summary>
-    public static string ScopeDeliveries(bool watched, bool carried) =>
+    public static string ScopeDeliveries(bool watched, bool carried, bool bytewise) =>
         $"""
         SELECT * FROM (
             {PerScopePart(watched, carried, ScopeDeliveryRows, "d.order_no")}
         ) scoped
-        ORDER BY order_no COLLATE "C"
+        {InMergeOrder(bytewise)}
         """;
 
     private const string ScopeDeliveryRows =

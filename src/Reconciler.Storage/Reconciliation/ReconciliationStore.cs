@@ -63,7 +63,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         }
 
         // The scope's carried-over orders and the date's order-number bounds, read once for the three streams.
-        var scope = await ReadScopeAsync(money, watched, window, cancellationToken);
+        var scope = await ReadScopeAsync(money, watched, window, SpellCodePointOrder, cancellationToken);
 
         // Unchanged evidence and nothing carried over: the watched orders' evidence as the full look folded it. (With orders
         // carried over it is read again: a provider line whose copies name a carried-over order and an order of the date
@@ -97,10 +97,11 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: byRange);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: !watched);
         await using var lines = moneyByRange ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true) : null;
-        var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried), window, cancellationToken, scope);
+        var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried, scope.Bytewise), window, cancellationToken, scope);
         var deliveriesStream = deliveries.ReadAsync(
-            byRange ? EvidenceSql.ScopeDeliveriesByRange(carried) : EvidenceSql.ScopeDeliveries(watched, carried), window, cancellationToken, scope);
-        var moneyStream = lines?.ReadAsync(EvidenceSql.ScopeMoneyLinesByRange, window, cancellationToken, scope);
+            byRange ? EvidenceSql.ScopeDeliveriesByRange(carried, scope.Bytewise) : EvidenceSql.ScopeDeliveries(watched, carried, scope.Bytewise),
+            window, cancellationToken, scope);
+        var moneyStream = lines?.ReadAsync(EvidenceSql.ScopeMoneyLinesByRange(scope.Bytewise), window, cancellationToken, scope);
         Dictionary<MoneyKey, SharedMoneyLine> shared;
         if (moneyByRange)
         {
@@ -134,7 +135,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         }
 
         await using var moneyReader = moneyStream is null
-            ? await money.ReadAsync(EvidenceSql.ScopeMoneyLines, window, cancellationToken)
+            ? await money.ReadAsync(EvidenceSql.ScopeMoneyLines(scope.Bytewise), window, cancellationToken)
             : await moneyStream;
         await using var deliveryReader = await deliveriesStream;
         await using var orderReader = await ordersStream;
@@ -354,7 +355,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     }
 
     private static async Task<ScopeParameters> ReadScopeAsync(
-        DaySizedSession session, bool watched, ReconciliationWindow window, CancellationToken cancellationToken)
+        DaySizedSession session, bool watched, ReconciliationWindow window, bool spellCodePointOrder, CancellationToken cancellationToken)
     {
         await using var reader = await session.ReadAsync(EvidenceSql.ScopeBounds(watched), window, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -366,7 +367,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             reader.IsDBNull(0) ? null : reader.GetString(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
             reader.GetFieldValue<string[]>(2),
-            reader.GetInt64(3));
+            reader.GetInt64(3),
+            reader.GetBoolean(4) && !spellCodePointOrder);
     }
 
     /// <summary>
@@ -517,11 +519,20 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     /// </summary>
     internal bool? ReadByRange { get; init; }
 
+    /// <summary>
+    /// Spells the merge's order <c>COLLATE "C"</c> even where the database compares text bytewise
+    /// (<see cref="EvidenceSql.InMergeOrder"/>): the tests, whose database is <c>C</c>, read both spellings.
+    /// </summary>
+    internal bool SpellCodePointOrder { get; init; }
+
     /// <summary>How the last look that read the streams read the date's evidence: by range (true) or joined.</summary>
     internal bool? ReadLastByRange { get; private set; }
 
-    /// <summary>The date's least and greatest order number (null when it has none), the carried-over orders, and the date's order count.</summary>
-    private sealed record ScopeParameters(string? Low, string? High, string[] Carried, long Orders);
+    /// <summary>
+    /// The date's least and greatest order number (null when it has none), the carried-over orders, the date's order count,
+    /// and whether the database compares text bytewise (<see cref="EvidenceSql.InMergeOrder"/>).
+    /// </summary>
+    private sealed record ScopeParameters(string? Low, string? High, string[] Carried, long Orders, bool Bytewise);
 
     private sealed class DaySizedSession(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
