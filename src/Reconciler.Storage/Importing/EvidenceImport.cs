@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -33,6 +35,12 @@ public sealed class EvidenceImport : IAsyncDisposable
     // The least and greatest order number its payment lines name, in code point order (migration 0016).
     private string? _paymentOrderLow;
     private string? _paymentOrderHigh;
+
+    // The settlement lines' keys seen so far (provider, entry type, reference), as 64-bit hashes, and whether one came
+    // twice: copies of a provider line within the file (migration 0025). A collision can only say true, which costs the
+    // evidence merge a grouping of keys, never a copy missed.
+    private HashSet<ulong>? _lineKeys;
+    private bool _copiesWithin;
     private bool _finished;
 
     private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId, bool ordersStraightIn)
@@ -143,6 +151,12 @@ public sealed class EvidenceImport : IAsyncDisposable
         var occurredAt = settlement.OccurredAt.ToUniversalTime();
         copy.Write(occurredAt);
         copy.Write(settlement.ProviderStatus);
+        _lineKeys ??= [];
+        if (!_lineKeys.Add(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(settlement.EntryRef.AsSpan()), HashCode.Combine(settlement.Provider, settlement.EntryType))))
+        {
+            _copiesWithin = true;
+        }
+
         _firstOccurredAt = _firstOccurredAt is { } first && first <= occurredAt ? first : occurredAt;
         _lastOccurredAt = _lastOccurredAt is { } last && last >= occurredAt ? last : occurredAt;
         if (settlement.EntryType == SettlementEntryType.Payment && !string.IsNullOrEmpty(settlement.OrderNo))
@@ -209,6 +223,7 @@ public sealed class EvidenceImport : IAsyncDisposable
             _copy = null;
         }
 
+        _lineKeys = null;
         CrashPoints.Reach("import-copied");
         if (contentSha256 is not null)
         {
@@ -252,13 +267,14 @@ public sealed class EvidenceImport : IAsyncDisposable
             SET status = 'imported', sha256 = coalesce(@contentSha256, sha256), provider = @Provider, rows_imported = @rows, rows_quarantined = @quarantined,
                 control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd,
                 first_occurred_at = @first, last_occurred_at = @last,
-                payment_order_low = @low, payment_order_high = @high, payment_orders_known = true
+                payment_order_low = @low, payment_order_high = @high, payment_orders_known = true, copies_within = @copiesWithin
             WHERE file_id = @FileId
             """,
             new
             {
                 contentSha256, facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd,
                 first = _firstOccurredAt, last = _lastOccurredAt, low = _paymentOrderLow, high = _paymentOrderHigh, FileId,
+                copiesWithin = _identity.Kind == EvidenceKind.Settlement ? _copiesWithin : (bool?)null,
             },
             _transaction, cancellationToken: cancellationToken));
         CrashPoints.Reach("import-before-commit");

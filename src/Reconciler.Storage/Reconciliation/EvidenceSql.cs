@@ -229,10 +229,13 @@ internal static class EvidenceSql
     /// Refunds and chargebacks paired with the payment they reverse (the part's payments, <c>{bound}</c>), where the two
     /// name different orders; then joined with the part's <c>{scope}</c> (none for the carried-over part).
     /// </summary>
-    private const string ScopeReversedLines =
-        """
+    private static readonly string ScopeReversedLines = ScopeReversedLinesWith(string.Empty);
+
+    /// <summary><see cref="ScopeReversedLines"/> with <paramref name="extra"/> columns of the reversal line after its own.</summary>
+    private static string ScopeReversedLinesWith(string extra) =>
+        $$"""
         SELECT r.* FROM (
-            SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
+            SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at{{extra}}
             FROM settlement_line p
             JOIN settlement_line r ON r.provider = p.provider AND r.provider_txn_id = p.provider_txn_id
             WHERE p.entry_type = 'payment' AND {bound}
@@ -241,9 +244,12 @@ internal static class EvidenceSql
         ) r {scope}
         """;
 
-    private const string ScopeMoneyLinesNamed =
-        """
-        SELECT s.order_no, s.provider, s.entry_type, s.entry_ref, s.provider_txn_id, s.gross, s.occurred_at
+    private static readonly string ScopeMoneyLinesNamed = ScopeMoneyLinesNamedWith(string.Empty);
+
+    /// <summary><see cref="ScopeMoneyLinesNamed"/> with <paramref name="extra"/> columns of the line after its own.</summary>
+    private static string ScopeMoneyLinesNamedWith(string extra) =>
+        $$"""
+        SELECT s.order_no, s.provider, s.entry_type, s.entry_ref, s.provider_txn_id, s.gross, s.occurred_at{{extra}}
         FROM settlement_line s {scope}
         WHERE s.entry_type IN ('payment', 'refund', 'chargeback', 'chargeback_reversal') AND {bound}
         """;
@@ -288,21 +294,47 @@ internal static class EvidenceSql
     /// <see cref="SharedMoneyLines"/> for a read by range: the copies of every provider line among the lines read whose
     /// copies name different order numbers, each copy with whether its order is of the date (the range also holds other
     /// orders' lines). The merge keeps the copies of the date's orders and calls a line shared when they still name
-    /// two orders (<see cref="SharedMoneyLine"/>). Keys with more than one copy first, by their keys alone; only their
-    /// rows are grouped with their order numbers; only the differing ones' copies are probed for their order. The
+    /// two orders (<see cref="SharedMoneyLine"/>). Only the differing ones' copies are probed for their order. The
     /// refunds paired with their payment (a hash of every reversal line probed with the range's payments, the dearest
     /// part) are paired once here and kept.
+    /// <para>
+    /// Keys with more than one copy are looked for only where copies can be: among the lines of the provider and entry
+    /// type pairs whose lines read come from two files or more, or from a file that holds copies within itself or is not
+    /// known not to (<c>imported_file.copies_within</c>, migration 0025) — one pass grouping the lines by pair and file,
+    /// a handful of groups — and among the paired refunds' keys, which can have copies under any order. Grouping every
+    /// key read (a million at 1 M orders, 170 MB of hash table) took 2.7-3.4 s before the merge could start, where a day
+    /// of one file per provider found none; this way 1.1-1.7 s (alone in psql, the same day).
+    /// </para>
     /// </summary>
     public static string SharedMoneyLinesByRange =>
         $"""
         WITH paired AS MATERIALIZED (
-            {ReversedLinesByRange}
+            {PerScopePartByRange(carried: false, ScopeReversedLinesWith(", r.file_id"), "p.order_no")}
+        ),
+        named AS NOT MATERIALIZED (
+            {PerScopePartByRange(carried: false, ScopeMoneyLinesNamedWith(", s.file_id"), "s.order_no")}
+        ),
+        suspect AS MATERIALIZED (
+            SELECT source.provider, source.entry_type FROM (
+                SELECT provider, entry_type, file_id FROM named GROUP BY provider, entry_type, file_id
+                UNION
+                SELECT provider, entry_type, file_id FROM paired
+            ) source
+            LEFT JOIN imported_file f USING (file_id)
+            GROUP BY source.provider, source.entry_type
+            HAVING count(*) > 1 OR bool_or(f.copies_within IS NOT FALSE)
         ),
         copied AS (
             SELECT provider, entry_type, entry_ref FROM (
-                SELECT provider, entry_type, entry_ref FROM (
-                    {NamedLinesByRange}
-                ) named
+                SELECT provider, entry_type, entry_ref FROM named JOIN suspect USING (provider, entry_type)
+                UNION ALL
+                SELECT provider, entry_type, entry_ref FROM paired
+            ) line
+            GROUP BY provider, entry_type, entry_ref HAVING count(*) > 1
+            UNION
+            SELECT provider, entry_type, entry_ref FROM (
+                SELECT provider, entry_type, entry_ref
+                FROM named JOIN (SELECT DISTINCT provider, entry_type, entry_ref FROM paired) key USING (provider, entry_type, entry_ref)
                 UNION ALL
                 SELECT provider, entry_type, entry_ref FROM paired
             ) line
@@ -310,9 +342,9 @@ internal static class EvidenceSql
         ),
         copies AS MATERIALIZED (
             SELECT line.* FROM (
-                {NamedLinesByRange}
+                SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at FROM named
                 UNION ALL
-                SELECT * FROM paired
+                SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at FROM paired
             ) line JOIN copied USING (provider, entry_type, entry_ref)
         )
         SELECT c.provider, c.entry_type, c.entry_ref, c.order_no, c.provider_txn_id, c.gross, c.occurred_at,

@@ -72,6 +72,25 @@ public sealed class EvidenceImportTests : DatabaseTest
     }
 
     [Fact]
+    public async Task CommitAsync_MarksASettlementFile_ThatHoldsTwoLinesWithTheSameKey()
+    {
+        // A refund and a payment may share a reference (another entry type), and so may two providers' lines; only
+        // the same provider, entry type and reference twice is a copy within the file.
+        var runId = await CreateRunAsync();
+        var payment = Payment("wechat", "4200002345202611181234567890", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 30, 12));
+        var refund = Line("wechat", SettlementEntryType.Refund, "4200002345202611181234567890", payment.EntryRef, "KM202611180000013", 48.00m, Beijing(11, 18, 11, 0));
+
+        var distinct = await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat", [payment, refund]);
+        var copied = await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118_again.csv", "wechat",
+            [payment, refund, payment with { OrderNo = "KM202611180000014", Gross = 6.00m }]);
+        var orders = await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 9, 0)));
+
+        var marked = await Database.QueryAsync<(long FileId, bool? CopiesWithin)>(
+            "SELECT file_id, copies_within FROM imported_file ORDER BY file_id");
+        marked.Should().Equal((distinct, false), (copied, true), (orders, (bool?)null));
+    }
+
+    [Fact]
     public async Task CommitAsync_KeepsNoOrderBounds_WhenNoPaymentNamesAnOrder()
     {
         var runId = await CreateRunAsync();

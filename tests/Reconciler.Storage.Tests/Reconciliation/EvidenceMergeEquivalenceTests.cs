@@ -41,13 +41,41 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
     [InlineData(5, false)]
     [InlineData(6, true)]
     [InlineData(6, false)]
-    public async Task ReadOrderEvidenceAsync_EqualsTheSetBasedQuery_OnARandomDay(int seed, bool byRange)
+    public Task ReadOrderEvidenceAsync_EqualsTheSetBasedQuery_OnARandomDay(int seed, bool byRange) =>
+        MergeShouldEqualTheSetBasedQueryAsync(seed, byRange, oneFilePerProvider: false);
+
+    /// <summary>
+    /// As above with each provider's lines in one file: every copy of a provider line is then a copy within its file,
+    /// which the read by range finds only because the import marked the file (<c>imported_file.copies_within</c>).
+    /// </summary>
+    [Theory]
+    [InlineData(7, true)]
+    [InlineData(8, true)]
+    [InlineData(9, false)]
+    public Task ReadOrderEvidenceAsync_EqualsTheSetBasedQuery_WhenEachProviderSendsOneFile(int seed, bool byRange) =>
+        MergeShouldEqualTheSetBasedQueryAsync(seed, byRange, oneFilePerProvider: true);
+
+    private async Task MergeShouldEqualTheSetBasedQueryAsync(int seed, bool byRange, bool oneFilePerProvider)
     {
         var random = new Random(seed);
         var runId = await CreateRunAsync();
         var day = RandomDay(random);
+        if (oneFilePerProvider)
+        {
+            day = day with
+            {
+                SettlementFiles = [.. day.SettlementFiles.GroupBy(f => f.Provider).Select(g => new SettlementFile(g.Key, [.. g.SelectMany(f => f.Lines)]))],
+            };
+        }
+
         await ImportOrdersAsync(runId, "orders.csv", day.Orders.ToArray());
         await ImportFilesAsync(runId, day);
+        if (oneFilePerProvider)
+        {
+            // The random day copies lines within the file: what the read by range must not miss.
+            (await Database.QueryAsync<bool?>("SELECT copies_within FROM imported_file WHERE kind = 'settlement'"))
+                .Should().HaveCount(3).And.Contain(true);
+        }
 
         var missing = new HashSet<string>(StringComparer.Ordinal) { "stripe" };
         var tally = new EvidenceTally();
