@@ -97,11 +97,15 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: byRange);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: !watched);
         await using var lines = moneyByRange ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true) : null;
+        // Read by range, the money lines naming their order and the refunds paired with a payment of another order are two
+        // streams: PostgreSQL plans no Merge Append for their UNION ALL, so as one statement they were a sort of the day.
+        await using var reversals = moneyByRange ? await OpenDaySizedAsync(snapshot, cancellationToken) : null;
         var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried, scope.Bytewise), window, cancellationToken, scope);
         var deliveriesStream = deliveries.ReadAsync(
             byRange ? EvidenceSql.ScopeDeliveriesByRange(carried, scope.Bytewise) : EvidenceSql.ScopeDeliveries(watched, carried, scope.Bytewise),
             window, cancellationToken, scope);
         var moneyStream = lines?.ReadAsync(EvidenceSql.ScopeMoneyLinesByRange(scope.Bytewise), window, cancellationToken, scope);
+        var reversalStream = reversals?.ReadAsync(EvidenceSql.ScopeReversedLinesByRange(scope.Bytewise), window, cancellationToken, scope);
         Dictionary<MoneyKey, SharedMoneyLine> shared;
         if (moneyByRange)
         {
@@ -139,9 +143,18 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             : await moneyStream;
         await using var deliveryReader = await deliveriesStream;
         await using var orderReader = await ordersStream;
+        await using var reversalReader = reversalStream is null ? null : await reversalStream;
         var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", passesOver: moneyByRange);
+        var reversalRows = reversalReader is null
+            ? null
+            : new SortedStream<MoneyRow>(reversalReader, ReadMoney, r => r.OrderNo, "refunds paired with their payment", passesOver: true);
         var deliveryRows = new SortedStream<DeliveryRow>(deliveryReader, ReadDelivery, r => r.OrderNo, "delivery rows", passesOver: byRange);
         await moneyRows.StartAsync(cancellationToken);
+        if (reversalRows is not null)
+        {
+            await reversalRows.StartAsync(cancellationToken);
+        }
+
         await deliveryRows.StartAsync(cancellationToken);
         var fold = new EvidenceFold(shared, watched ? null : tally, window);
         string? previous = null;
@@ -156,6 +169,11 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
 
             previous = order.OrderNo;
             while (await moneyRows.NextForAsync(order.OrderNo, cancellationToken) is { } row)
+            {
+                fold.AddMoney(row);
+            }
+
+            while (reversalRows is not null && await reversalRows.NextForAsync(order.OrderNo, cancellationToken) is { } row)
             {
                 fold.AddMoney(row);
             }
@@ -183,6 +201,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         // Every money line and delivery row belongs to an order in scope (read by range, the ones after the last order
         // in scope are other orders'); one left over means the streams disagree.
         moneyRows.EnsureDrained();
+        reversalRows?.EnsureDrained();
         deliveryRows.EnsureDrained();
         if (!watched && tally is not null)
         {
