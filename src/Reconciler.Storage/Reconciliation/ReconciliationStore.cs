@@ -62,7 +62,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             }
         }
 
-        // The scope's carried-over orders and the date's order-number bounds, read once for the three streams.
+        // The scope's carried-over orders and the date's order-number bounds, read once for the streams.
         var scope = await ReadScopeAsync(money, watched, window, SpellCodePointOrder, cancellationToken);
 
         // Unchanged evidence and nothing carried over: the watched orders' evidence as the full look folded it. (With orders
@@ -83,8 +83,10 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             yield break;
         }
 
-        // The orders and the delivery rows sort on their own connections (sharing the snapshot); the money lines are
-        // either staged here or (read by range) sorted on a fourth while their shared lines are found here.
+        // The orders and the delivery rows are read on their own connections (sharing the snapshot), in order (from their
+        // indexes where the database compares bytewise, else sorted); the money lines are either staged here or (read by
+        // range) read on a fourth, with the refunds paired with another order's payment on a fifth, while their shared
+        // lines are found here.
         var byRange = await ReadsByRangeAsync(money, watched, scope, window, cancellationToken);
         ReadLastByRange = byRange;
         var carried = scope.Carried.Length > 0;
@@ -495,7 +497,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// A connection in a repeatable-read transaction set up for day-sized statements; the first exports its snapshot,
-    /// the others import it, so the three streams of one merge see the same committed data.
+    /// the others import it, so the streams of one merge see the same committed data.
     /// </summary>
     /// <param name="sortOnly">The connection's one statement scans and sorts, hashing nothing day-sized (<see cref="EvidenceSql.SortMemory"/>).</param>
     private async Task<DaySizedSession> OpenDaySizedAsync(string? snapshot, CancellationToken cancellationToken, bool sortOnly = false)
