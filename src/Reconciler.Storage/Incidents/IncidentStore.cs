@@ -86,7 +86,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
                 string.Join('\t', missing.Select(m => m.Provider + "\u001f" + m.Reason)),
                 rule.MinFindings.ToString(CultureInfo.InvariantCulture), rule.GapFactor.ToString("R", CultureInfo.InvariantCulture),
                 rule.MinGap.TotalSeconds.ToString("R", CultureInfo.InvariantCulture), rule.MinFailedShare.ToString(CultureInfo.InvariantCulture));
-            return new IncidentGrouping(connection, transaction, parameters, runId, window.Date, groupedFrom);
+            return new IncidentGrouping(dataSource, connection, transaction, parameters, runId, window.Date, groupedFrom);
         }
         catch
         {
