@@ -40,7 +40,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 # BENCH_DLL measures another build (a worktree of an older commit, for an A/B on the same days).
-DLL = Path(os.environ.get("BENCH_DLL") or REPO / "src/Reconciler.Host/bin/Release/net10.0/reconciler.dll")
+# The dll scripts/reconciler built last (its stamp names it: the ReadyToRun publish, or the plain build it fell back to).
+_STAMP = REPO / "src/Reconciler.Host/bin/Release/.built"
+DLL = Path(os.environ.get("BENCH_DLL") or (_STAMP.read_text().strip() if _STAMP.exists() else "")
+           or REPO / "src/Reconciler.Host/bin/Release/net10.0/reconciler.dll")
 GENERATOR = REPO / "scripts/bench/generate_day.py"
 FIRST_DAY = datetime.date(2026, 11, 25)
 PHASES = ["plan", "parse", "copy", "merge", "analyze", "evidence", "rules", "findings", "report"]
