@@ -316,8 +316,8 @@ internal static class EvidenceSql
     /// type pairs whose lines read come from two files or more, or from a file that holds copies within itself or is not
     /// known not to (<c>imported_file.copies_within</c>, migration 0025) — one pass grouping the lines by pair and file,
     /// a handful of groups — and among the paired refunds' keys, which can have copies under any order. Grouping every
-    /// key read (a million at 1 M orders, 170 MB of hash table) took 2.7-3.4 s before the merge could start, where a day
-    /// of one file per provider found none; this way 1.1-1.7 s (alone in psql, the same day).
+    /// key read (a million at 1 M orders, 170 MB of hash table) took 2.8-3.5 s before the merge could start, where a day
+    /// of one file per provider found none; this way 1.1-2.3 s (alone in psql, alternating, the same day).
     /// </para>
     /// </summary>
     public static string SharedMoneyLinesByRange =>
@@ -340,7 +340,10 @@ internal static class EvidenceSql
         ),
         copied AS (
             SELECT provider, entry_type, entry_ref FROM (
-                SELECT provider, entry_type, entry_ref FROM named JOIN suspect USING (provider, entry_type)
+                -- A filter against the few pairs, not a join: joined, the planner misjudged the pairs and sorted every
+                -- line read by provider and entry type for a merge join (118 MB at 1 M) whenever one pair was suspect.
+                SELECT provider, entry_type, entry_ref FROM named
+                WHERE provider || E'\x1f' || entry_type = ANY (ARRAY(SELECT provider || E'\x1f' || entry_type FROM suspect))
                 UNION ALL
                 SELECT provider, entry_type, entry_ref FROM paired
             ) line
