@@ -56,7 +56,7 @@ public sealed class IncidentGrouping : IAsyncDisposable
             // run's findings are committed and never change (a first rerun took the two one after the other, 0.4-0.5 s each
             // at 100 k findings, before its outputs could be written).
             var theirsTask = earlier.FindingsDigest is { } kept ? Task.FromResult(kept) : DigestApartAsync(earlier.RunId, cancellationToken);
-            var ownTask = DigestAsync(parameters, _runId, cancellationToken);
+            var ownTask = DigestAsync(_connection, _transaction, _runId, cancellationToken);
             await Task.WhenAll(theirsTask, ownTask);
             ownDigest = await ownTask;
             var theirs = await theirsTask;
@@ -107,18 +107,17 @@ public sealed class IncidentGrouping : IAsyncDisposable
         return incidents;
     }
 
-    private async Task<string> DigestAsync(DynamicParameters parameters, long runId, CancellationToken cancellationToken)
-    {
-        parameters.Add("digestRun", runId);
-        return await _connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            IncidentSql.FindingsDigest, parameters, _transaction, commandTimeout: 0, cancellationToken: cancellationToken)) ?? string.Empty;
-    }
+    /// <summary>The findings digest of <paramref name="runId"/>'s current findings of the date, on the connection given.</summary>
+    private async Task<string> DigestAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long runId, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            IncidentSql.FindingsDigest, new { date = _date, digestRun = runId }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))
+        ?? string.Empty;
 
+    /// <summary><see cref="DigestAsync"/> on a connection of its own.</summary>
     private async Task<string> DigestApartAsync(long runId, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            IncidentSql.FindingsDigest, new { date = _date, digestRun = runId }, commandTimeout: 0, cancellationToken: cancellationToken)) ?? string.Empty;
+        return await DigestAsync(connection, null, runId, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
