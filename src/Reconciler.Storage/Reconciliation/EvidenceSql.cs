@@ -84,9 +84,12 @@ internal static class EvidenceSql
                       AND NOT EXISTS (SELECT 1 FROM platform_order o
                                       WHERE o.order_no = f.order_no AND o.created_at >= @start AND o.created_at < @end)) carried),
                bounds.orders,
-               (SELECT datcollate IN ('C', 'POSIX') FROM pg_database WHERE datname = current_database()) AS bytewise
+               {Bytewise} AS bytewise
         FROM ({OrderBounds(watched, counted: true)}) bounds
         """;
+
+    /// <summary>Whether the database compares text bytewise, in code point order (<c>datcollate</c> <c>C</c> or <c>POSIX</c>).</summary>
+    private const string Bytewise = "(SELECT datcollate IN ('C', 'POSIX') FROM pg_database WHERE datname = current_database())";
 
     /// <summary>
     /// The merge's order (code point order of the order number) as an <c>ORDER BY</c>. In a database that compares text
@@ -280,7 +283,7 @@ internal static class EvidenceSql
     public static string ScopeMoneyLinesByRange(bool bytewise) =>
         $"""
         SELECT * FROM (
-            {NamedLinesByRange}
+            {NamedLinesByRange()}
         ) scoped
         {InMergeOrder(bytewise)}
         """;
@@ -295,14 +298,16 @@ internal static class EvidenceSql
     public static string ScopeReversedLinesByRange(bool bytewise) =>
         $"""
         SELECT * FROM (
-            {ReversedLinesByRange}
+            {ReversedLinesByRange()}
         ) scoped
         {InMergeOrder(bytewise)}
         """;
 
-    private static string NamedLinesByRange => PerScopePartByRange(carried: false, ScopeMoneyLinesNamed, "s.order_no");
+    /// <summary>The date's named money lines read by range, with <paramref name="extra"/> columns after their own.</summary>
+    private static string NamedLinesByRange(string extra = "") => PerScopePartByRange(carried: false, ScopeMoneyLinesNamedWith(extra), "s.order_no");
 
-    private static string ReversedLinesByRange => PerScopePartByRange(carried: false, ScopeReversedLines, "p.order_no");
+    /// <summary>The date's refunds paired with their payment, read by range, with <paramref name="extra"/> columns after their own.</summary>
+    private static string ReversedLinesByRange(string extra = "") => PerScopePartByRange(carried: false, ScopeReversedLinesWith(extra), "p.order_no");
 
     /// <summary>
     /// <see cref="SharedMoneyLines"/> for a read by range: the copies of every provider line among the lines read whose
@@ -323,10 +328,10 @@ internal static class EvidenceSql
     public static string SharedMoneyLinesByRange =>
         $"""
         WITH paired AS MATERIALIZED (
-            {PerScopePartByRange(carried: false, ScopeReversedLinesWith(", r.file_id"), "p.order_no")}
+            {ReversedLinesByRange(", r.file_id")}
         ),
         named AS NOT MATERIALIZED (
-            {PerScopePartByRange(carried: false, ScopeMoneyLinesNamedWith(", s.file_id"), "s.order_no")}
+            {NamedLinesByRange(", s.file_id")}
         ),
         suspect AS MATERIALIZED (
             SELECT source.provider, source.entry_type FROM (
@@ -413,10 +418,10 @@ internal static class EvidenceSql
     /// <c>bytewise</c> whether the database compares text as the bounds were taken (code point order, <c>C</c>).
     /// </summary>
     public const string PaymentOrderBounds =
-        """
+        $"""
         SELECT coalesce(bool_and(f.payment_orders_known), true) AS known,
                min(f.payment_order_low COLLATE "C") AS low, max(f.payment_order_high COLLATE "C") AS high,
-               (SELECT datcollate IN ('C', 'POSIX') FROM pg_database WHERE datname = current_database()) AS bytewise
+               {Bytewise} AS bytewise
         FROM imported_file f
         WHERE f.kind = 'settlement' AND f.status = 'imported' AND f.rows_imported > 0
           AND (f.first_occurred_at IS NULL OR (f.first_occurred_at < @end AND f.last_occurred_at >= @start))
