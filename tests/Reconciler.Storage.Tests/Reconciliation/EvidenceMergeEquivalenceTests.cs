@@ -102,6 +102,7 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         tally.Complete.Should().BeTrue();
         tally.Orders.Should().Equal(await reports.OrderTotalsAsync(WindowFor(Day), Ct));
         tally.Vendors.Should().Equal(await reports.VendorTotalsAsync(WindowFor(Day), Ct));
+        (await reports.SettlementTotalsAsync(WindowFor(Day), Ct)).Should().Equal(await ReferenceSettlementTotalsAsync());
         await AttemptsShouldEqualTheIncidentsOwnPassAsync(runId, tally, seed);
     }
 
@@ -431,6 +432,14 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
 
         tally.Complete.Should().BeTrue();
         return (orders, watch, tally);
+    }
+
+    /// <summary>The date's settlement totals counted by grouping every line by its key (<see cref="ReferenceEvidenceSql.SettlementTotals"/>).</summary>
+    private async Task<List<SettlementTotalsRow>> ReferenceSettlementTotalsAsync()
+    {
+        var window = WindowFor(Day);
+        return [.. await Database.QueryAsync<SettlementTotalsRow>(ReferenceEvidenceSql.SettlementTotals,
+            new { start = window.DayStart.ToUniversalTime(), end = window.DayEnd.ToUniversalTime() })];
     }
 
     private async Task<Dictionary<string, OrderEvidence>> ReadReferenceAsync(HashSet<string> missing)

@@ -96,4 +96,28 @@ internal static class ReferenceEvidenceSql
         LEFT JOIN paid p USING (order_no)
         LEFT JOIN delivered d USING (order_no)
         """;
+
+    /// <summary>
+    /// The date's settlement totals as <c>ReportStore.SettlementTotalsAsync</c> counted them before 2026-12-06: every line
+    /// of the date grouped by its key (copies of one provider line count once), then per provider and currency.
+    /// </summary>
+    public const string SettlementTotals =
+        """
+        WITH line AS (
+            SELECT provider, entry_type, min(gross) AS gross, min(fee) AS fee, min(currency) AS currency
+            FROM settlement_line WHERE occurred_at >= @start AND occurred_at < @end
+            GROUP BY entry_ref, provider, entry_type
+        )
+        SELECT provider AS Provider, currency AS Currency,
+               count(*) FILTER (WHERE entry_type = 'payment') AS Payments,
+               coalesce(sum(gross) FILTER (WHERE entry_type = 'payment'), 0) AS PaymentGross,
+               count(*) FILTER (WHERE entry_type = 'refund') AS Refunds,
+               coalesce(sum(gross) FILTER (WHERE entry_type = 'refund'), 0) AS RefundAmount,
+               count(*) FILTER (WHERE entry_type = 'chargeback') AS Chargebacks,
+               coalesce(sum(gross) FILTER (WHERE entry_type = 'chargeback'), 0)
+                 - coalesce(sum(gross) FILTER (WHERE entry_type = 'chargeback_reversal'), 0) AS ChargebackAmount,
+               coalesce(sum(fee) FILTER (WHERE entry_type <> 'fee'), 0)
+                 + coalesce(sum(gross) FILTER (WHERE entry_type = 'fee'), 0) AS Fees
+        FROM line GROUP BY provider, currency ORDER BY provider, currency
+        """;
 }

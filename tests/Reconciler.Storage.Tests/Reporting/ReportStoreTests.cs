@@ -100,6 +100,35 @@ public sealed class ReportStoreTests : DatabaseTest
             new SettlementTotalsRow("wechat", "CNY", 2, 678.00m, 1, 30.00m, 0, 0m, 3.89m));
     }
 
+    /// <summary>
+    /// A file of its own is counted per file, without grouping its lines by their key, only when its import found no two
+    /// lines with one key in it (<c>imported_file.copies_within</c>): a provider that lists a line twice in one bill must
+    /// still count it once.
+    /// </summary>
+    [Fact]
+    public async Task SettlementTotalsAsync_CountsALineOnce_WhenOneFileHoldsItTwice()
+    {
+        var runId = await CreateRunAsync();
+        var payment = Line("stripe", SettlementEntryType.Payment, "ch_3OqR1", "ch_3OqR1", "KM202611180000021", 40.00m, Beijing(11, 18, 9, 0), "USD", 1.46m);
+        await ImportSettlementAsync(runId, "payout_reconciliation_2026-11-18.csv", "stripe",
+        [
+            payment,
+            Line("stripe", SettlementEntryType.Payment, "ch_3OqR2", "ch_3OqR2", "KM202611180000022", 10.00m, Beijing(11, 18, 9, 5), "USD", 0.59m),
+            payment,
+        ]);
+        await ImportSettlementAsync(runId, "20881234567890120156_20261118.csv", "alipay",
+        [
+            Line("alipay", SettlementEntryType.Payment, "2026111822001", "2026111822001", "KM202611180000023", 100.00m, Beijing(11, 18, 10, 0), fee: 0.60m),
+            Line("alipay", SettlementEntryType.Refund, "2026111822001", "2026111822001_R1", "KM202611180000023", 20.00m, Beijing(11, 18, 11, 0), fee: -0.12m),
+        ]);
+        (await Database.QueryAsync<(string, bool?)>("SELECT provider, copies_within FROM imported_file ORDER BY provider"))
+            .Should().Equal(("alipay", false), ("stripe", true));
+
+        (await Reports.SettlementTotalsAsync(WindowFor(Day), Ct)).Should().Equal(
+            new SettlementTotalsRow("alipay", "CNY", 1, 100.00m, 1, 20.00m, 0, 0m, 0.48m),
+            new SettlementTotalsRow("stripe", "USD", 2, 50.00m, 0, 0m, 0, 0m, 2.05m));
+    }
+
     [Fact]
     public async Task SettlementTotalsAsync_ReadsTheStoredFiguresBack_UntilAFileIsImportedOrTheBoundsMove()
     {
