@@ -85,8 +85,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
 
         // The orders and the delivery rows are read on their own connections (sharing the snapshot), in order (from their
         // indexes where the database compares bytewise, else sorted); the money lines are either staged here or (read by
-        // range) read on a fourth, with the refunds paired with another order's payment on a fifth, while their shared
-        // lines are found here.
+        // range) read on a fourth, while their shared lines are found here (and then the refunds paired with another order's
+        // payment read here too).
         var byRange = await ReadsByRangeAsync(money, watched, scope, window, cancellationToken);
         ReadLastByRange = byRange;
         var carried = scope.Carried.Length > 0;
@@ -99,20 +99,26 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: byRange);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: !watched);
         await using var lines = moneyByRange ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true) : null;
-        // Read by range, the money lines naming their order and the refunds paired with a payment of another order are two
-        // streams: PostgreSQL plans no Merge Append for their UNION ALL, so as one statement they were a sort of the day.
-        await using var reversals = moneyByRange ? await OpenDaySizedAsync(snapshot, cancellationToken) : null;
         var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried, scope.Bytewise), window, cancellationToken, scope);
         var deliveriesStream = deliveries.ReadAsync(
             byRange ? EvidenceSql.ScopeDeliveriesByRange(carried, scope.Bytewise) : EvidenceSql.ScopeDeliveries(watched, carried, scope.Bytewise),
             window, cancellationToken, scope);
         var moneyStream = lines?.ReadAsync(EvidenceSql.ScopeMoneyLinesByRange(scope.Bytewise), window, cancellationToken, scope);
-        var reversalStream = reversals?.ReadAsync(EvidenceSql.ScopeReversedLinesByRange(scope.Bytewise), window, cancellationToken, scope);
         Dictionary<MoneyKey, SharedMoneyLine> shared;
         if (moneyByRange)
         {
-            await using var sharedReader = await money.ReadAsync(EvidenceSql.SharedMoneyLinesByRange, window, cancellationToken, scope);
-            shared = await ReadSharedCopiesAsync(sharedReader, cancellationToken);
+            // Read by range, the money lines naming their order and the refunds paired with a payment of another order are
+            // two streams: PostgreSQL plans no Merge Append for their UNION ALL, so as one statement they were a sort of
+            // the day. The refunds are paired once, here, for the shared lines and then for their own stream.
+            await using (var pair = money.Command(EvidenceSql.PairReversedLinesByRange, window, scope))
+            {
+                await pair.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var sharedReader = await money.ReadAsync(EvidenceSql.SharedMoneyLinesByRange, window, cancellationToken, scope))
+            {
+                shared = await ReadSharedCopiesAsync(sharedReader, cancellationToken);
+            }
         }
         else
         {
@@ -145,7 +151,9 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             : await moneyStream;
         await using var deliveryReader = await deliveriesStream;
         await using var orderReader = await ordersStream;
-        await using var reversalReader = reversalStream is null ? null : await reversalStream;
+        await using var reversalReader = moneyByRange
+            ? await money.ReadAsync(EvidenceSql.ScopeReversedLinesByRange(scope.Bytewise), window, cancellationToken)
+            : null;
         var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", passesOver: moneyByRange);
         var reversalRows = reversalReader is null
             ? null
