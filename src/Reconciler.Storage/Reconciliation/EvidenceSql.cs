@@ -358,8 +358,10 @@ internal static class EvidenceSql
             SELECT provider, entry_type, entry_ref FROM (
                 -- A filter against the few pairs, not a join: joined, the planner misjudged the pairs and sorted every
                 -- line read by provider and entry type for a merge join (118 MB at 1 M) whenever one pair was suspect.
+                -- With no pair suspect the scan is not started (a one-time filter).
                 SELECT provider, entry_type, entry_ref FROM named
-                WHERE provider || E'\x1f' || entry_type = ANY (ARRAY(SELECT provider || E'\x1f' || entry_type FROM suspect))
+                WHERE EXISTS (SELECT FROM suspect)
+                  AND provider || E'\x1f' || entry_type = ANY (ARRAY(SELECT provider || E'\x1f' || entry_type FROM suspect))
                 UNION ALL
                 SELECT provider, entry_type, entry_ref FROM paired
             ) line
