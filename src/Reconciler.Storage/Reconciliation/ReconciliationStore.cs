@@ -85,8 +85,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
 
         // The orders and the delivery rows are read on their own connections (sharing the snapshot), in order (from their
         // indexes where the database compares bytewise, else sorted); the money lines are either staged here or (read by
-        // range) read on a fourth, while their shared lines are found here (and then the refunds paired with another order's
-        // payment read here too).
+        // range) read on a fourth, while their shared lines are found here (and then the refunds paired with another
+        // order's payment are read here too).
         var byRange = await ReadsByRangeAsync(money, watched, scope, window, cancellationToken);
         ReadLastByRange = byRange;
         var carried = scope.Carried.Length > 0;
@@ -107,9 +107,9 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         Dictionary<MoneyKey, SharedMoneyLine> shared;
         if (moneyByRange)
         {
-            // Read by range, the money lines naming their order and the refunds paired with a payment of another order are
-            // two streams: PostgreSQL plans no Merge Append for their UNION ALL, so as one statement they were a sort of
-            // the day. The refunds are paired once, here, for the shared lines and then for their own stream.
+            // Read by range, the money lines naming their order and the refunds paired with a payment of another order
+            // are two streams: PostgreSQL plans no Merge Append for their UNION ALL, so as one statement they were a sort
+            // of the day. The refunds are paired once, here, for the shared lines and then for their own stream.
             await using (var pair = money.Command(EvidenceSql.PairReversedLinesByRange, window, scope))
             {
                 await pair.ExecuteNonQueryAsync(cancellationToken);

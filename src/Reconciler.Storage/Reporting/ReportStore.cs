@@ -34,9 +34,10 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     /// Distinct settlement lines that happened on the date, per provider and currency. Only the lines of provider and
     /// entry type pairs that can hold copies (two files, or a file marked <c>copies_within</c>) are grouped by their key,
     /// which sorts them; the others are counted per file in the same pass that finds the pairs (1 M lines of one file per
-    /// provider: 2.0-2.1 s -> 0.55 s on one process in psql, the same figures). The figures are kept with a stamp of the imported files they were counted from and the date's bounds
-    /// (<c>settlement_totals_cache</c>), and a later run of the date that finds no new file reads them back. The stamp
-    /// and the lines are read in one snapshot, so a file imported meanwhile cannot hide behind an old stamp.
+    /// provider: 2.0-2.1 s -> 0.55 s on one process in psql, the same figures). The figures are kept with a stamp of
+    /// the imported files they were counted from and the date's bounds (<c>settlement_totals_cache</c>), and a later
+    /// run of the date that finds no new file reads them back. The stamp and the lines are read in one snapshot, so a
+    /// file imported meanwhile cannot hide behind an old stamp.
     /// </summary>
     public async Task<IReadOnlyList<SettlementTotalsRow>> SettlementTotalsAsync(ReconciliationWindow window, CancellationToken cancellationToken)
     {
