@@ -33,6 +33,19 @@ internal static class EvidenceSql
     public const string SortMemory = "SET LOCAL work_mem = '8MB'";
 
     /// <summary>
+    /// For pairing refunds with the payments they reverse (<see cref="ScopeReversedLines"/>): nested loops through the
+    /// transaction-id indexes, whichever side is smaller driving, where PostgreSQL chose to hash every reversal line ever
+    /// imported and probe it with the scope's payments, a cost that grows with each day stored. Alone in psql, one
+    /// process: the 7th day of a 300 k series at 2 % breaks (99,622 reversal lines stored) 1.20-1.47 s hashed against
+    /// 0.32 s probing the reversal index once per payment of the date; a 1 M first day 0.52-1.03 s against 0.21-0.40 s
+    /// (the 46,681 reversal lines probing the payments' index). <see cref="HashJoinsAgain"/> undoes it.
+    /// </summary>
+    public const string NoHashJoins = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off";
+
+    /// <summary>Undoes <see cref="NoHashJoins"/> for the statements after it.</summary>
+    public const string HashJoinsAgain = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT";
+
+    /// <summary>
     /// Analyses a run's temporary table (staged findings, the incidents' findings) from a sample of 3,000 rows instead of
     /// 30,000: its plans need its size and a rough spread of its keys, not fine histograms, and at 100k findings the
     /// full sample took 0.12-0.23 s a table (13-18 ms this way), on the finding merge's and the report's critical path.
@@ -212,20 +225,22 @@ internal static class EvidenceSql
     /// refunds, chargebacks and their reversals naming an order in scope, plus refunds and chargebacks that name only
     /// the payment they reverse (UnionPay S30 carries its own order number and the purchase's 查询流水号): those belong
     /// to that payment's order. Copies of one provider line (an ALL and a REFUND bill, a re-download) stay separate rows
-    /// here; the merge counts each (provider, entry type, reference) once. The reversal lines are read through their
-    /// own index (migration 0014: about one line in twenty) and hashed, the payments of each part probed against them
-    /// (the date's bounded by its order numbers, as the named lines are), and the few pairs of the date's part that name
-    /// different orders are joined with its scope (<c>OFFSET 0</c>: the planner otherwise joined the date's orders into
-    /// the payments first and probed the reversal index with each, 0.37 s against 0.28 s on the 7th day of a series).
-    /// They were one CTE pairing every date's payments, read whole by every run: 0.44 s against 0.18 s now on a
-    /// 1 M-order first day, 0.56 s against 0.28 s on the 7th day of a 300 k series.
+    /// here; the merge counts each (provider, entry type, reference) once. The reversal lines are paired with the
+    /// payments of each part (the date's bounded by its order numbers, as the named lines are) by nested loops through
+    /// the transaction-id indexes (<see cref="NoHashJoins"/>, in a statement of their own: the named lines' join with
+    /// the date's orders stays a hash join), and the few pairs of the date's part that name different orders are joined
+    /// with its scope (<c>OFFSET 0</c>). They were one CTE pairing every date's payments, read whole by every run (0.44 s
+    /// at 1 M); then every reversal line ever imported was hashed and probed with the part's payments (0.18 s on a 1 M
+    /// first day, but 1.20-1.47 s on the 7th day of a 300 k series, growing with each day stored).
     /// </summary>
     public static string StageMoneyLines(bool watched, bool carried) =>
         $"""
         CREATE TEMP TABLE evidence_line ON COMMIT DROP AS
-        {PerScopePart(watched, carried, ScopeMoneyLinesNamed, "s.order_no")}
-        UNION ALL
-        {PerScopePart(watched, carried, ScopeReversedLines, "p.order_no")}
+        {PerScopePart(watched, carried, ScopeMoneyLinesNamed, "s.order_no")};
+        {NoHashJoins};
+        INSERT INTO evidence_line
+        {PerScopePart(watched, carried, ScopeReversedLines, "p.order_no")};
+        {HashJoinsAgain}
         """;
 
     /// <summary>
@@ -310,8 +325,10 @@ internal static class EvidenceSql
     /// </summary>
     public static readonly string PairReversedLinesByRange =
         $"""
+        {NoHashJoins};
         CREATE TEMP TABLE evidence_paired ON COMMIT DROP AS
         {ReversedLinesByRange(", r.file_id")};
+        {HashJoinsAgain};
         {AnalyzeTemporary("evidence_paired")}
         """;
 
