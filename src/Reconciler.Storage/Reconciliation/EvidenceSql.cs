@@ -238,16 +238,37 @@ internal static class EvidenceSql
         CREATE TEMP TABLE evidence_line ON COMMIT DROP AS
         {PerScopePart(watched, carried, ScopeMoneyLinesNamed, "s.order_no")};
         {NoHashJoins};
+        CREATE TEMP TABLE evidence_pairs ON COMMIT DROP AS
+        {ReversedParts(carried)};
+        {HashJoinsAgain};
+        {AnalyzeTemporary("evidence_pairs")}
+        -- The date's pairs joined with its scope only now, hash joins allowed: with them off, a join of many pairs with
+        -- the watch list (no index on its order numbers) would compare every pair with every watched order.
         INSERT INTO evidence_line
-        {PerScopePart(watched, carried, ScopeReversedLines, "p.order_no")};
-        {HashJoinsAgain}
+        SELECT r.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
+        FROM evidence_pairs r JOIN ({DateOrders(watched)}) scope USING (order_no) WHERE r.of_date
+        UNION ALL
+        SELECT r.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
+        FROM evidence_pairs r WHERE NOT r.of_date;
         """;
+
+    /// <summary>
+    /// The reversal lines paired with the payments of each part of the scope, joined with nothing, each marked with its
+    /// part (<c>of_date</c>): the date's payments by its order-number bounds, the carried-over orders' by the array.
+    /// </summary>
+    private static string ReversedParts(bool carried) =>
+        ReversedPart(", true AS of_date", "p.order_no BETWEEN @low AND @high")
+        + (carried ? "\nUNION ALL\n" + ReversedPart(", false AS of_date", "p.order_no = ANY(@carried)") : string.Empty);
 
     /// <summary>
     /// Refunds and chargebacks paired with the payment they reverse (the part's payments, <c>{bound}</c>), where the two
     /// name different orders; then joined with the part's <c>{scope}</c> (none for the carried-over part).
     /// </summary>
     private static readonly string ScopeReversedLines = ScopeReversedLinesWith(string.Empty);
+
+    /// <summary>One part of <see cref="ScopeReversedLines"/>, joined with nothing, with <paramref name="extra"/> columns.</summary>
+    private static string ReversedPart(string extra, string bound) =>
+        ScopeReversedLinesWith(extra).Replace("{scope}", string.Empty, StringComparison.Ordinal).Replace("{bound}", bound, StringComparison.Ordinal);
 
     /// <summary><see cref="ScopeReversedLines"/> with <paramref name="extra"/> columns of the reversal line after its own.</summary>
     private static string ScopeReversedLinesWith(string extra) =>
