@@ -33,7 +33,7 @@ internal static class EvidenceSql
     public const string SortMemory = "SET LOCAL work_mem = '8MB'";
 
     /// <summary>
-    /// For pairing refunds with the payments they reverse (<see cref="ScopeReversedLines"/>): nested loops through the
+    /// For pairing refunds with the payments they reverse (<see cref="ScopeReversedLinesWith"/>): nested loops through the
     /// transaction-id indexes, whichever side is smaller driving, where PostgreSQL chose to hash every reversal line ever
     /// imported and probe it with the scope's payments, a cost that grows with each day stored. Alone in psql, one
     /// process: the 7th day of a 300 k series at 2 % breaks (99,622 reversal lines stored) 1.20-1.47 s hashed against
@@ -227,11 +227,11 @@ internal static class EvidenceSql
     /// to that payment's order. Copies of one provider line (an ALL and a REFUND bill, a re-download) stay separate rows
     /// here; the merge counts each (provider, entry type, reference) once. The reversal lines are paired with the
     /// payments of each part (the date's bounded by its order numbers, as the named lines are) by nested loops through
-    /// the transaction-id indexes (<see cref="NoHashJoins"/>, in a statement of their own: the named lines' join with
-    /// the date's orders stays a hash join), and the few pairs of the date's part that name different orders are joined
-    /// with its scope (<c>OFFSET 0</c>). They were one CTE pairing every date's payments, read whole by every run (0.44 s
-    /// at 1 M); then every reversal line ever imported was hashed and probed with the part's payments (0.18 s on a 1 M
-    /// first day, but 1.20-1.47 s on the 7th day of a 300 k series, growing with each day stored).
+    /// the transaction-id indexes (<see cref="NoHashJoins"/>) into the temporary <c>evidence_pairs</c>, marked by part,
+    /// and only then are the few pairs of the date's part joined with its scope, hash joins allowed again (as the named
+    /// lines' join with the date's orders is). They were one CTE pairing every date's payments, read whole by every run
+    /// (0.44 s at 1 M); then every reversal line ever imported was hashed and probed with the part's payments (0.18 s on
+    /// a 1 M first day, but 1.20-1.47 s on the 7th day of a 300 k series, growing with each day stored).
     /// </summary>
     public static string StageMoneyLines(bool watched, bool carried) =>
         $"""
@@ -260,17 +260,15 @@ internal static class EvidenceSql
         ReversedPart(", true AS of_date", "p.order_no BETWEEN @low AND @high")
         + (carried ? "\nUNION ALL\n" + ReversedPart(", false AS of_date", "p.order_no = ANY(@carried)") : string.Empty);
 
-    /// <summary>
-    /// Refunds and chargebacks paired with the payment they reverse (the part's payments, <c>{bound}</c>), where the two
-    /// name different orders; then joined with the part's <c>{scope}</c> (none for the carried-over part).
-    /// </summary>
-    private static readonly string ScopeReversedLines = ScopeReversedLinesWith(string.Empty);
-
-    /// <summary>One part of <see cref="ScopeReversedLines"/>, joined with nothing, with <paramref name="extra"/> columns.</summary>
+    /// <summary>One part of <see cref="ScopeReversedLinesWith"/>, joined with nothing, with <paramref name="extra"/> columns.</summary>
     private static string ReversedPart(string extra, string bound) =>
         ScopeReversedLinesWith(extra).Replace("{scope}", string.Empty, StringComparison.Ordinal).Replace("{bound}", bound, StringComparison.Ordinal);
 
-    /// <summary><see cref="ScopeReversedLines"/> with <paramref name="extra"/> columns of the reversal line after its own.</summary>
+    /// <summary>
+    /// Refunds and chargebacks paired with the payment they reverse (the part's payments, <c>{bound}</c>), where the two
+    /// name different orders, with <paramref name="extra"/> columns of the reversal line after its own; then joined with
+    /// the part's <c>{scope}</c> (none for the carried-over part, nor for any part read by range or staged).
+    /// </summary>
     private static string ScopeReversedLinesWith(string extra) =>
         $$"""
         SELECT r.* FROM (
