@@ -227,8 +227,8 @@ internal static class EvidenceSql
     /// to that payment's order. Copies of one provider line (an ALL and a REFUND bill, a re-download) stay separate rows
     /// here; the merge counts each (provider, entry type, reference) once. The reversal lines are paired with the
     /// payments of each part (the date's bounded by its order numbers, as the named lines are) by nested loops through
-    /// the transaction-id indexes (<see cref="NoHashJoins"/>) into the temporary <c>evidence_pairs</c>, marked by part,
-    /// and only then are the few pairs of the date's part joined with its scope, hash joins allowed again (as the named
+    /// the transaction-id indexes into the temporary <c>evidence_paired</c> (<see cref="PairReversedLines"/>), and only
+    /// then are the few pairs of the date's part joined with its scope, hash joins allowed again (as the named
     /// lines' join with the date's orders is). They were one CTE pairing every date's payments, read whole by every run
     /// (0.44 s at 1 M); then every reversal line ever imported was hashed and probed with the part's payments (0.18 s on
     /// a 1 M first day, but 1.20-1.47 s on the 7th day of a 300 k series, growing with each day stored).
@@ -237,32 +237,17 @@ internal static class EvidenceSql
         $"""
         CREATE TEMP TABLE evidence_line ON COMMIT DROP AS
         {PerScopePart(watched, carried, ScopeMoneyLinesNamed, "s.order_no")};
-        {NoHashJoins};
-        CREATE TEMP TABLE evidence_pairs ON COMMIT DROP AS
-        {ReversedParts(carried)};
-        {HashJoinsAgain};
-        {AnalyzeTemporary("evidence_pairs")}
+        {PairReversedLines(carried)}
         -- The date's pairs joined with its scope only now, hash joins allowed: with them off, a join of many pairs with
-        -- the watch list (no index on its order numbers) would compare every pair with every watched order.
+        -- the watch list (no index on its order numbers) would compare every pair with every watched order. The date's
+        -- part leaves the carried-over orders to theirs (PerScopePartByRange), and no order of the date is carried over.
         INSERT INTO evidence_line
         SELECT r.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
-        FROM evidence_pairs r JOIN ({DateOrders(watched)}) scope USING (order_no) WHERE r.of_date
+        FROM evidence_paired r JOIN ({DateOrders(watched)}) scope USING (order_no)
         UNION ALL
         SELECT r.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at
-        FROM evidence_pairs r WHERE NOT r.of_date;
+        FROM evidence_paired r WHERE r.order_no = ANY(@carried);
         """;
-
-    /// <summary>
-    /// The reversal lines paired with the payments of each part of the scope, joined with nothing, each marked with its
-    /// part (<c>of_date</c>): the date's payments by its order-number bounds, the carried-over orders' by the array.
-    /// </summary>
-    private static string ReversedParts(bool carried) =>
-        ReversedPart(", true AS of_date", "p.order_no BETWEEN @low AND @high")
-        + (carried ? "\nUNION ALL\n" + ReversedPart(", false AS of_date", "p.order_no = ANY(@carried)") : string.Empty);
-
-    /// <summary>One part of <see cref="ScopeReversedLinesWith"/>, joined with nothing, with <paramref name="extra"/> columns.</summary>
-    private static string ReversedPart(string extra, string bound) =>
-        ScopeReversedLinesWith(extra).Replace("{scope}", string.Empty, StringComparison.Ordinal).Replace("{bound}", bound, StringComparison.Ordinal);
 
     /// <summary>
     /// Refunds and chargebacks paired with the payment they reverse (the part's payments, <c>{bound}</c>), where the two
@@ -324,7 +309,7 @@ internal static class EvidenceSql
 
     /// <summary>
     /// The refunds and chargebacks of <see cref="StageMoneyLines"/> that belong to the order of the payment they
-    /// reverse (a few: the rest name their own order), paired once by <see cref="PairReversedLinesByRange"/>, in the
+    /// reverse (a few: the rest name their own order), paired once by <see cref="PairReversedLines"/>, in the
     /// merge's order, as a stream of their own. In one <c>UNION ALL</c> with the named lines the two were a sort of the
     /// day's lines: PostgreSQL 15 plans no Merge Append for it, so the named lines could not come from their index in
     /// order (the statement 1.39 s with its sort, the named lines alone 0.84-0.98 s by index, psql at 1 M).
@@ -336,17 +321,18 @@ internal static class EvidenceSql
         """;
 
     /// <summary>
-    /// Pairs the date's refunds with the payment they reverse, read by range, into the temporary <c>evidence_paired</c>
-    /// (with each reversal line's file), which <see cref="SharedMoneyLinesByRange"/> and then
-    /// <see cref="ScopeReversedLinesByRange"/> read on the same connection. The pairing hashes every reversal line and
-    /// probes it with the range's payments (0.8 s at 1 M): each of the two statements paired them on its own, side by
-    /// side on two connections, before the merge could start.
+    /// Pairs the date's refunds with the payment they reverse, read by range (and, with <paramref name="carried"/>, the
+    /// carried-over orders' in a part of their own), into the temporary <c>evidence_paired</c> with each reversal line's
+    /// file, by nested loops (<see cref="NoHashJoins"/>). Read by range, <see cref="SharedMoneyLinesByRange"/> and then
+    /// <see cref="ScopeReversedLinesByRange"/> read it on the same connection (each of the two had paired them on its
+    /// own, side by side on two connections, before the merge could start: 0.8 s each at 1 M); staged, it is joined with
+    /// the date's scope (<see cref="StageMoneyLines"/>).
     /// </summary>
-    public static readonly string PairReversedLinesByRange =
+    public static string PairReversedLines(bool carried) =>
         $"""
         {NoHashJoins};
         CREATE TEMP TABLE evidence_paired ON COMMIT DROP AS
-        {ReversedLinesByRange(", r.file_id")};
+        {PerScopePartByRange(carried, ScopeReversedLinesWith(", r.file_id"), "p.order_no")};
         {HashJoinsAgain};
         {AnalyzeTemporary("evidence_paired")}
         """;
@@ -354,15 +340,12 @@ internal static class EvidenceSql
     /// <summary>The date's named money lines read by range, with <paramref name="extra"/> columns after their own.</summary>
     private static string NamedLinesByRange(string extra = "") => PerScopePartByRange(carried: false, ScopeMoneyLinesNamedWith(extra), "s.order_no");
 
-    /// <summary>The date's refunds paired with their payment, read by range, with <paramref name="extra"/> columns after their own.</summary>
-    private static string ReversedLinesByRange(string extra = "") => PerScopePartByRange(carried: false, ScopeReversedLinesWith(extra), "p.order_no");
-
     /// <summary>
     /// <see cref="SharedMoneyLines"/> for a read by range: the copies of every provider line among the lines read whose
     /// copies name different order numbers, each copy with whether its order is of the date (the range also holds other
     /// orders' lines). The merge keeps the copies of the date's orders and calls a line shared when they still name
     /// two orders (<see cref="SharedMoneyLine"/>). Only the differing ones' copies are probed for their order. The
-    /// refunds paired with their payment come from <c>evidence_paired</c> (<see cref="PairReversedLinesByRange"/>).
+    /// refunds paired with their payment come from <c>evidence_paired</c> (<see cref="PairReversedLines"/>).
     /// <para>
     /// Keys with more than one copy are looked for only where copies can be: among the lines of the provider and entry
     /// type pairs whose lines read come from two files or more, or from a file that holds copies within itself or is not

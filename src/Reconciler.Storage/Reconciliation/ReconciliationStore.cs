@@ -110,7 +110,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             // Read by range, the money lines naming their order and the refunds paired with a payment of another order
             // are two streams: PostgreSQL plans no Merge Append for their UNION ALL, so as one statement they were a sort
             // of the day. The refunds are paired once, here, for the shared lines and then for their own stream.
-            await using (var pair = money.Command(EvidenceSql.PairReversedLinesByRange, window, scope))
+            await using (var pair = money.Command(EvidenceSql.PairReversedLines(carried: false), window, scope))
             {
                 await pair.ExecuteNonQueryAsync(cancellationToken);
             }
