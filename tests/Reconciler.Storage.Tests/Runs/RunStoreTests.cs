@@ -105,4 +105,25 @@ public sealed class RunStoreTests : DatabaseTest
             "SELECT run_id, status FROM run WHERE run_id IN (@resumed, @abandoned, @otherDate) ORDER BY run_id", new { resumed, abandoned, otherDate });
         states.Should().Equal((resumed, "running"), (abandoned, "failed"), (otherDate, "running"));
     }
+
+    [Fact]
+    public async Task RefreshStatisticsAsync_SummarisesTheSettlementLinesAddedSinceTheLastRun_InTheOccurredAtIndex()
+    {
+        // A BRIN range left unsummarised matches every search of a date: the import's ranges must be summarised by the
+        // run, not left to autovacuum. brin_summarize_new_values answers how many ranges were still unsummarised; the
+        // first range (from page 0) is kept up by the inserts, so each file here fills several (128 pages each).
+        var runId = await CreateRunAsync();
+        await ImportSettlementAsync(runId, "wechat/day1.csv", "wechat", Enumerable.Range(1, 20_000).Select(i =>
+            Evidence.Payment("wechat", $"4200001{i:D6}", $"P{i:D8}", 30m + i, Evidence.Beijing(11, 18, 9, 0).AddSeconds(i))));
+        await Runs.RefreshStatisticsAsync(Ct);
+        var afterFirst = await Database.ScalarAsync<int>("SELECT brin_summarize_new_values('settlement_line_occurred_at'::regclass)");
+        await ImportSettlementAsync(runId, "wechat/day2.csv", "wechat", Enumerable.Range(1, 20_000).Select(i =>
+            Evidence.Payment("wechat", $"4200002{i:D6}", $"Q{i:D8}", 30m + i, Evidence.Beijing(11, 19, 9, 0).AddSeconds(i))));
+        await Runs.RefreshStatisticsAsync(Ct);
+        var afterSecond = await Database.ScalarAsync<int>("SELECT brin_summarize_new_values('settlement_line_occurred_at'::regclass)");
+
+        (afterFirst, afterSecond).Should().Be((0, 0));
+        (await Database.ScalarAsync<string>("SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = 'settlement_line_occurred_at'::regclass"))
+            .Should().Be("brin");
+    }
 }
