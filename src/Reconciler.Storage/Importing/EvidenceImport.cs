@@ -32,10 +32,6 @@ public sealed class EvidenceImport : IAsyncDisposable
     private DateTimeOffset? _firstOccurredAt;
     private DateTimeOffset? _lastOccurredAt;
 
-    // The least and greatest order number its payment lines name, in code point order (migration 0016).
-    private string? _paymentOrderLow;
-    private string? _paymentOrderHigh;
-
     // The settlement lines' keys seen so far (provider, entry type, reference), as 64-bit hashes, and whether one came
     // twice: copies of a provider line within the file (migration 0025). A collision can only say true, which costs the
     // evidence merge a grouping of keys, never a copy missed.
@@ -159,19 +155,6 @@ public sealed class EvidenceImport : IAsyncDisposable
 
         _firstOccurredAt = _firstOccurredAt is { } first && first <= occurredAt ? first : occurredAt;
         _lastOccurredAt = _lastOccurredAt is { } last && last >= occurredAt ? last : occurredAt;
-        if (settlement.EntryType == SettlementEntryType.Payment && !string.IsNullOrEmpty(settlement.OrderNo))
-        {
-            if (_paymentOrderLow is null || CodePointOrder.Instance.Compare(settlement.OrderNo, _paymentOrderLow) < 0)
-            {
-                _paymentOrderLow = settlement.OrderNo;
-            }
-
-            if (_paymentOrderHigh is null || CodePointOrder.Instance.Compare(settlement.OrderNo, _paymentOrderHigh) > 0)
-            {
-                _paymentOrderHigh = settlement.OrderNo;
-            }
-        }
-
         _rows++;
     }
 
@@ -267,13 +250,13 @@ public sealed class EvidenceImport : IAsyncDisposable
             SET status = 'imported', sha256 = coalesce(@contentSha256, sha256), provider = @Provider, rows_imported = @rows, rows_quarantined = @quarantined,
                 control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd,
                 first_occurred_at = @first, last_occurred_at = @last,
-                payment_order_low = @low, payment_order_high = @high, payment_orders_known = true, copies_within = @copiesWithin
+                copies_within = @copiesWithin
             WHERE file_id = @FileId
             """,
             new
             {
                 contentSha256, facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd,
-                first = _firstOccurredAt, last = _lastOccurredAt, low = _paymentOrderLow, high = _paymentOrderHigh, FileId,
+                first = _firstOccurredAt, last = _lastOccurredAt, FileId,
                 copiesWithin = _identity.Kind == EvidenceKind.Settlement ? _copiesWithin : (bool?)null,
             },
             _transaction, cancellationToken: cancellationToken));

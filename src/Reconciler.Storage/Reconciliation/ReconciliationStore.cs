@@ -236,22 +236,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(window);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // The bounds and the check in one snapshot: a file committed between them cannot bring a payment outside them.
+        // The stamp and the check in one snapshot: the kept payments are exactly those of the files the stamp counts.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var bounded = false;
-        string? low = null, high = null;
-        await using (var bounds = new NpgsqlCommand(EvidenceSql.PaymentOrderBounds, connection, transaction))
-        {
-            AddWindow(bounds, window);
-            await using var row = await bounds.ExecuteReaderAsync(cancellationToken);
-            if (await row.ReadAsync(cancellationToken) && row.GetBoolean(0) && row.GetBoolean(3))
-            {
-                bounded = true;
-                low = row.IsDBNull(1) ? null : row.GetString(1);
-                high = row.IsDBNull(2) ? null : row.GetString(2);
-            }
-        }
-
         // The date's part is evidence only: kept with the stamp of the files it was read from (read in this snapshot, so
         // a file imported meanwhile leaves an older stamp) and read back by a later run that finds no new file.
         var stamp = new
@@ -267,15 +253,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             var keep = new DynamicParameters(stamp);
             keep.Add("start", window.DayStart.ToUniversalTime());
             keep.Add("end", window.DayEnd.ToUniversalTime());
-            if (bounded)
-            {
-                // Null bounds (no payment of the date names an order) match no order: every such payment is an orphan.
-                keep.Add("low", low, DbType.String);
-                keep.Add("high", high, DbType.String);
-            }
-
             await connection.ExecuteAsync(new CommandDefinition(
-                EvidenceSql.KeepOrphanPayments(bounded), keep, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+                EvidenceSql.KeepOrphanPayments, keep, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
         await using var command = new NpgsqlCommand(EvidenceSql.OrphanPayments, connection, transaction) { CommandTimeout = 0 };

@@ -48,30 +48,6 @@ public sealed class EvidenceImportTests : DatabaseTest
     }
 
     [Fact]
-    public async Task CommitAsync_KeepsTheLeastAndGreatestOrderOfItsPayments_InCodePointOrder()
-    {
-        // Refunds and payments naming no order are left out; U+1F600 (a surrogate pair in .NET) sorts above U+FF21
-        // in code point order, as PostgreSQL's COLLATE "C" compares, where .NET's ordinal order puts it below.
-        var runId = await CreateRunAsync();
-
-        var fileId = await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
-        [
-            Payment("wechat", "4200002345202611181234567890", "KM202611180000013", 648.00m, Beijing(11, 18, 9, 30, 12)),
-            Payment("wechat", "4200002345202611181234567891", "KM\uFF21", 6.00m, Beijing(11, 18, 9, 40)),
-            Payment("wechat", "4200002345202611181234567892", "KM\U0001F600", 6.00m, Beijing(11, 18, 9, 41)),
-            Payment("wechat", "4200002345202611181234567893", null, 6.00m, Beijing(11, 18, 9, 42)),
-            Line("wechat", SettlementEntryType.Refund, "4200002345202611181234567890", "50300001232026111800001", "KM1", 48.00m, Beijing(11, 18, 11, 0)),
-        ]);
-
-        var kept = await Database.QueryAsync<(string? Low, string? High, bool Known)>(
-            "SELECT payment_order_low, payment_order_high, payment_orders_known FROM imported_file WHERE file_id = @fileId", new { fileId });
-        kept.Should().Equal(("KM202611180000013", "KM\U0001F600", true));
-        (await Database.ScalarAsync<string>(
-            "SELECT max(order_no COLLATE \"C\") FROM settlement_line WHERE file_id = @fileId AND entry_type = 'payment'", new { fileId }))
-            .Should().Be("KM\U0001F600");
-    }
-
-    [Fact]
     public async Task CommitAsync_MarksASettlementFile_ThatHoldsTwoLinesWithTheSameKey()
     {
         // A refund and a payment may share a reference (another entry type), and so may two providers' lines; only
@@ -88,19 +64,6 @@ public sealed class EvidenceImportTests : DatabaseTest
         var marked = await Database.QueryAsync<(long FileId, bool? CopiesWithin)>(
             "SELECT file_id, copies_within FROM imported_file ORDER BY file_id");
         marked.Should().Equal((distinct, false), (copied, true), (orders, (bool?)null));
-    }
-
-    [Fact]
-    public async Task CommitAsync_KeepsNoOrderBounds_WhenNoPaymentNamesAnOrder()
-    {
-        var runId = await CreateRunAsync();
-
-        var fileId = await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat",
-            [Payment("wechat", "4200002345202611181234567893", null, 6.00m, Beijing(11, 18, 9, 42))]);
-
-        var kept = await Database.QueryAsync<(string? Low, string? High, bool Known)>(
-            "SELECT payment_order_low, payment_order_high, payment_orders_known FROM imported_file WHERE file_id = @fileId", new { fileId });
-        kept.Should().Equal(((string?)null, (string?)null, true));
     }
 
     [Fact]
