@@ -225,9 +225,13 @@ public sealed class InboxImporter(
     private static FileFacts Facts(ReadContext context) =>
         new(context.Provider, context.ControlSummary, context.PeriodStart, context.PeriodEnd);
 
+    // Read a megabyte at a time, sequentially: through File.OpenRead's 4 KB buffer the hash read the file 4 KB per system
+    // call, and a file not in the page cache came in at a sixth of the speed (a 3 M-order inbox, 1.8 GB, six files side
+    // by side: 1.88-2.20 s cold and 1.47 s warm, against 1.08-1.12 s and 0.93 s this way; dd of the same files 2.8 s at
+    // 4 KB against 0.5 s at 64 KB or 1 MB after dropping the cache). The import itself reads 64 KB at a time.
     private static string HashFile(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }
