@@ -6,7 +6,6 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Reconciler.Core.Evidence;
-using Reconciler.Storage.Reconciliation;
 
 namespace Reconciler.Storage.Importing;
 

@@ -33,7 +33,7 @@ internal static class EvidenceSql
     public const string SortMemory = "SET LOCAL work_mem = '8MB'";
 
     /// <summary>
-    /// For pairing refunds with the payments they reverse (<see cref="ScopeReversedLinesWith"/>): nested loops through the
+    /// For pairing refunds with the payments they reverse (<see cref="ScopeReversedLines"/>): nested loops through the
     /// transaction-id indexes, whichever side is smaller driving, where PostgreSQL chose to hash every reversal line ever
     /// imported and probe it with the scope's payments, a cost that grows with each day stored. Alone in psql, one
     /// process: the 7th day of a 300 k series at 2 % breaks (99,622 reversal lines stored) 1.20-1.47 s hashed against
@@ -258,19 +258,17 @@ internal static class EvidenceSql
 
     /// <summary>
     /// Refunds and chargebacks paired with the payment they reverse (the part's payments, <c>{bound}</c>), where the two
-    /// name different orders, with <paramref name="extra"/> columns of the reversal line after its own; then joined with
-    /// the part's <c>{scope}</c> (none for the carried-over part, nor for any part read by range or staged).
+    /// name different orders, with the reversal line's file after its own columns. Never joined with a scope here: the
+    /// staging joins the date's pairs with its scope afterwards (<see cref="StageMoneyLines"/>), and a read by range
+    /// passes over the pairs of other orders.
     /// </summary>
-    private static string ScopeReversedLinesWith(string extra) =>
-        $$"""
-        SELECT r.* FROM (
-            SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at{{extra}}
-            FROM settlement_line p
-            JOIN settlement_line r ON r.provider = p.provider AND r.provider_txn_id = p.provider_txn_id
-            WHERE p.entry_type = 'payment' AND {bound}
-              AND r.entry_type IN ('refund', 'chargeback', 'chargeback_reversal') AND r.order_no IS DISTINCT FROM p.order_no
-            OFFSET 0
-        ) r {scope}
+    private const string ScopeReversedLines =
+        """
+        SELECT p.order_no, r.provider, r.entry_type, r.entry_ref, r.provider_txn_id, r.gross, r.occurred_at, r.file_id
+        FROM settlement_line p
+        JOIN settlement_line r ON r.provider = p.provider AND r.provider_txn_id = p.provider_txn_id
+        WHERE p.entry_type = 'payment' AND {bound}
+          AND r.entry_type IN ('refund', 'chargeback', 'chargeback_reversal') AND r.order_no IS DISTINCT FROM p.order_no
         """;
 
     private static readonly string ScopeMoneyLinesNamed = ScopeMoneyLinesNamedWith(string.Empty);
@@ -339,7 +337,7 @@ internal static class EvidenceSql
         $"""
         {NoHashJoins};
         CREATE TEMP TABLE evidence_paired ON COMMIT DROP AS
-        {PerScopePartByRange(carried, ScopeReversedLinesWith(", r.file_id"), "p.order_no")};
+        {PerScopePartByRange(carried, ScopeReversedLines, "p.order_no")};
         {HashJoinsAgain};
         {AnalyzeTemporary("evidence_paired")}
         """;
