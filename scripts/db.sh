@@ -75,7 +75,9 @@ fi
 if [ "$already_running" -eq 0 ] && ! as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
   log "starting PostgreSQL on 127.0.0.1:$port"
   mkdir -p "$run_dir"; [ "$(id -u)" -eq 0 ] && chown "$owner" "$run_dir"
-  as_pg "$pgbin/pg_ctl" -D "$data" -l "$(dirname "$data")/postgresql.log" -w -t 60 start >/dev/null
+  # After an unclean stop (a machine switched off) PostgreSQL first replays the WAL since the last checkpoint, up to
+  # max_wal_size (16GB below): 77 s for 5.8 GB here, past pg_ctl's default minute. Wait for it rather than fail.
+  as_pg "$pgbin/pg_ctl" -D "$data" -l "$(dirname "$data")/postgresql.log" -w -t 600 start >/dev/null
 fi
 
 psql_pg() { "$pgbin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"; }
