@@ -72,7 +72,28 @@ max_connections = 200
 CONF
 fi
 
+# Shared memory in huge pages. PostgreSQL asks for them by default (huge_pages = try) and falls back to 4 KB pages when
+# the kernel has none reserved, which it has not unless someone reserved them. Here, a virtual machine, every 4 KB
+# page of the buffer pool costs a two-level page walk on a TLB miss: a 1 M-order run at 10 % breaks took 41-42
+# CPU-seconds with huge pages against 45-52 without (23.6-24.3 s against 25.5-29.3 s, alternating, 2026-12-06).
+# Reserved only as root and only what is missing; a kernel that refuses (a container's read-only /proc/sys, memory too
+# fragmented) leaves PostgreSQL on 4 KB pages, as before. Takes effect when the cluster starts.
+reserve_huge_pages() {
+  local need total free reserved
+  need="$(as_pg "$pgbin/postgres" -D "$data" -C shared_memory_size_in_huge_pages 2>/dev/null)" || return 0
+  total="$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo 2>/dev/null)"
+  free="$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo 2>/dev/null)"
+  reserved="$(awk '/^HugePages_Rsvd:/ {print $2}' /proc/meminfo 2>/dev/null)"
+  case "$need$total$free$reserved" in ''|*[!0-9]*) return 0 ;; esac
+  [ "$need" -gt 0 ] && [ $((free - reserved)) -lt "$need" ] || return 0
+  if [ "$(id -u)" -eq 0 ] && { echo $((total + need - free + reserved)) >/proc/sys/vm/nr_hugepages; } 2>/dev/null; then
+    log "reserved huge pages for PostgreSQL's shared memory ($need of 2 MB; $(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo) in all)"
+  fi
+  return 0
+}
+
 if [ "$already_running" -eq 0 ] && ! as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  reserve_huge_pages
   log "starting PostgreSQL on 127.0.0.1:$port"
   mkdir -p "$run_dir"; [ "$(id -u)" -eq 0 ] && chown "$owner" "$run_dir"
   # After an unclean stop (a machine switched off) PostgreSQL first replays the WAL since the last checkpoint, up to
