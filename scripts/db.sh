@@ -79,15 +79,26 @@ fi
 # Reserved only as root and only what is missing; a kernel that refuses (a container's read-only /proc/sys, memory too
 # fragmented) leaves PostgreSQL on 4 KB pages, as before. Takes effect when the cluster starts.
 reserve_huge_pages() {
-  local need total free reserved
+  local need attempt
   need="$(as_pg "$pgbin/postgres" -D "$data" -C shared_memory_size_in_huge_pages 2>/dev/null)" || return 0
-  total="$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo 2>/dev/null)"
-  free="$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo 2>/dev/null)"
-  reserved="$(awk '/^HugePages_Rsvd:/ {print $2}' /proc/meminfo 2>/dev/null)"
-  case "$need$total$free$reserved" in ''|*[!0-9]*) return 0 ;; esac
-  [ "$need" -gt 0 ] && [ $((free - reserved)) -lt "$need" ] || return 0
-  if [ "$(id -u)" -eq 0 ] && { echo $((total + need - free + reserved)) >/proc/sys/vm/nr_hugepages; } 2>/dev/null; then
-    log "reserved huge pages for PostgreSQL's shared memory ($need of 2 MB; $(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo) in all)"
+  huge() { awk -v k="HugePages_$1:" '$1 == k {print $2}' /proc/meminfo 2>/dev/null; }
+  have() { echo $(( $(huge Free) - $(huge Rsvd) )); }
+  case "$need$(huge Total)$(huge Free)$(huge Rsvd)" in ''|*[!0-9]*) return 0 ;; esac
+  [ "$need" -gt 0 ] && [ "$(have)" -lt "$need" ] || return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "PostgreSQL's shared memory stays in 4 KB pages: reserving $need huge pages (sysctl vm.nr_hugepages) needs root"
+    return 0
+  fi
+  # The kernel takes what it can find in one piece; once more after compacting memory if that was not enough.
+  for attempt in 1 2; do
+    { echo $(( $(huge Total) + need - $(have) )) >/proc/sys/vm/nr_hugepages; } 2>/dev/null || true
+    [ "$(have)" -ge "$need" ] && break
+    [ "$attempt" -eq 2 ] || { echo 1 >/proc/sys/vm/compact_memory; } 2>/dev/null || true
+  done
+  if [ "$(have)" -ge "$need" ]; then
+    log "reserved $need huge pages for PostgreSQL's shared memory ($(huge Total) in all)"
+  else
+    log "the kernel gave $(have) of the $need huge pages asked for: PostgreSQL's shared memory stays in 4 KB pages"
   fi
   return 0
 }
