@@ -127,8 +127,8 @@ psql_pg() { "$pgbin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 # 3 M-order import ran through two or three checkpoints and its COPY cost x4.7 the 1 M one's (README, Performance).
 # The WAL buffers: by default a 32nd of shared_buffers, 8 MB here, which a day's COPY fills faster than the WAL writer
 # empties it, so the importing backends wrote the WAL themselves, about 100,000 writes of 12 KB in a 1 M-order run
-# (pg_stat_wal.wal_buffers_full); with 64 MB none (0-36) and the run took 22.5-29.4 s (median 23.9) against 22.5-31.8 s
-# (median 25.8), faster in 6 of 7 alternating pairs (2026-12-06, README, Configuration). Read when the server starts.
+# (pg_stat_wal.wal_buffers_full); with 64 MB none, and the run took 21.2-22.6 s (median 22.2) against 21.5-23.8 s
+# (median 23.5), faster in 4 of 5 alternating pairs (2026-12-06, README, Configuration). Read when the server starts.
 # Applied to the project's own cluster only (also one an older version of this script made), never to another server
 # found on the port.
 wal_settings="max_wal_size=16GB checkpoint_timeout=30min wal_compression=lz4 wal_buffers=64MB"
