@@ -67,9 +67,11 @@ public sealed class ReconciliationRunner(
             // Rows read so far from the files being imported, not yet counted in rowsImported.
             var rowsReading = 0L;
             await progress.PhaseAsync("importing", 0, cancellationToken);
+            var platformOrdersRows = 0L;
             if (platformOrders.Enabled)
             {
                 var imported = await platformOrders.ImportAsync(window, runId, cancellationToken);
+                platformOrdersRows = imported.Outcome.RowsImported;
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
                 rowsImported += imported.Outcome.RowsImported;
                 await progress.RowsAsync(rowsImported, cancellationToken);
@@ -87,52 +89,71 @@ public sealed class ReconciliationRunner(
             var ordersStraightIn = !await reconciliation.HasOrdersAsync(window, cancellationToken);
             var firstSeq = seq;
             using var progressGate = new SemaphoreSlim(1, 1);
-            await Parallel.ForEachAsync(
-                ImportLanes(planned),
-                new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism, CancellationToken = cancellationToken },
-                async (lane, laneCancellation) =>
-                {
-                    foreach (var index in lane)
+            var lanes = ImportLanes(planned);
+            var statistics = new StatisticsRefresh(runs, planned.Select(e => e.Entry.Reader.Kind), lanes.Count, ImportParallelism, cancellationToken);
+            if (platformOrdersRows > 0)
+            {
+                statistics.Added(Core.Evidence.EvidenceKind.Orders, platformOrdersRows);
+            }
+
+            try
+            {
+                await Parallel.ForEachAsync(
+                    lanes,
+                    new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism, CancellationToken = cancellationToken },
+                    async (lane, laneCancellation) =>
                     {
-                        CrashPoints.Reach("before-import");
-                        // Only this lane's thread calls back, while the file is read; a second attempt counts from 0 again.
-                        var read = 0L;
-                        var imported = await importer.ImportAsync(planned[index], runId, laneCancellation, timings, ordersStraightIn, rows =>
+                        foreach (var index in lane)
                         {
-                            var reading = Interlocked.Add(ref rowsReading, rows - read);
-                            read = rows;
-                            progress.Observe(Interlocked.Read(ref rowsImported) + reading);
-                        });
-                        // The rows read turn into the rows imported (fewer when lines were quarantined or the file rejected).
-                        var done = Interlocked.Add(ref rowsImported, imported.Outcome.RowsImported) + Interlocked.Add(ref rowsReading, -read);
-                        var outcome = imported.Outcome;
-                        if (outcome is { Status: FileImportOutcome.Duplicate, FileId: { } earlier } &&
-                            await runs.AdoptScannedFileAsync(runId, earlier, laneCancellation) is { } adopted)
-                        {
-                            outcome = adopted;
+                            CrashPoints.Reach("before-import");
+                            // Only this lane's thread calls back, while the file is read; a second attempt counts from 0 again.
+                            var read = 0L;
+                            var imported = await importer.ImportAsync(planned[index], runId, laneCancellation, timings, ordersStraightIn, rows =>
+                            {
+                                var reading = Interlocked.Add(ref rowsReading, rows - read);
+                                read = rows;
+                                progress.Observe(Interlocked.Read(ref rowsImported) + reading);
+                            });
+                            // The rows read turn into the rows imported (fewer when lines were quarantined or the file rejected).
+                            var done = Interlocked.Add(ref rowsImported, imported.Outcome.RowsImported) + Interlocked.Add(ref rowsReading, -read);
+                            var outcome = imported.Outcome;
+                            statistics.FileDone(planned[index].Entry.Reader.Kind, outcome.RowsImported);
+                            if (outcome is { Status: FileImportOutcome.Duplicate, FileId: { } earlier } &&
+                                await runs.AdoptScannedFileAsync(runId, earlier, laneCancellation) is { } adopted)
+                            {
+                                outcome = adopted;
+                            }
+
+                            await runs.RecordFileAsync(runId, firstSeq + index + 1, imported.SourceName, imported.Sha256, outcome, laneCancellation);
+                            // The progress reporter is not meant for two writers at once.
+                            await progressGate.WaitAsync(laneCancellation);
+                            try
+                            {
+                                await progress.RowsAsync(done, laneCancellation);
+                            }
+                            finally
+                            {
+                                progressGate.Release();
+                            }
+
+                            CrashPoints.Reach("imported");
                         }
 
-                        await runs.RecordFileAsync(runId, firstSeq + index + 1, imported.SourceName, imported.Sha256, outcome, laneCancellation);
-                        // The progress reporter is not meant for two writers at once.
-                        await progressGate.WaitAsync(laneCancellation);
-                        try
-                        {
-                            await progress.RowsAsync(done, laneCancellation);
-                        }
-                        finally
-                        {
-                            progressGate.Release();
-                        }
-
-                        CrashPoints.Reach("imported");
-                    }
-                });
+                        statistics.LaneDone();
+                    });
+            }
+            catch
+            {
+                await statistics.AbandonAsync();
+                throw;
+            }
 
             if (rowsImported > 0)
             {
+                // What is left of the statistics' refresh: the tables whose last file was imported last.
                 await progress.PhaseAsync("analysing", rowsImported, cancellationToken);
                 phaseStart = Stopwatch.GetTimestamp();
-                await runs.RefreshStatisticsAsync(cancellationToken);
+                await statistics.CompleteAsync();
                 timings.AddSince("analyze", phaseStart);
             }
 

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
+using Reconciler.Core.Evidence;
 using Reconciler.Storage.Events;
 using Reconciler.Storage.Importing;
 
@@ -242,8 +243,6 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
     public Task CompleteRunAsync(long runId, string summaryJson, CancellationToken cancellationToken) =>
         CompleteRunAsync(runId, summaryJson, [], cancellationToken);
 
-    private static readonly string[] EvidenceTables = ["platform_order", "settlement_line", "delivery_event"];
-
     /// <summary>
     /// Refreshes the planner's statistics after an import: a day's load can multiply a table, and autovacuum's own
     /// ANALYZE comes too late for the run's queries. The three tables are analysed side by side, each on its own
@@ -255,20 +254,28 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
     /// Both are the table owner's to run: an application role granted only the data (README, least privilege) skips
     /// them (ANALYZE with a warning, the summary by the ownership test), and autovacuum does both for it, later.
     /// </summary>
-    public async Task RefreshStatisticsAsync(CancellationToken cancellationToken)
+    public Task RefreshStatisticsAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(Enum.GetValues<EvidenceKind>().Select(kind => RefreshStatisticsAsync(kind, cancellationToken)));
+
+    /// <summary>
+    /// Refreshes the statistics of the table that files of <paramref name="kind"/> feed (as above), on a connection of
+    /// its own: a run refreshes each table once the last file feeding it is imported, beside the files still importing.
+    /// </summary>
+    public async Task RefreshStatisticsAsync(EvidenceKind kind, CancellationToken cancellationToken)
     {
-        await Task.WhenAll(EvidenceTables.Select(async table =>
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var sql = kind switch
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var sql = table == "settlement_line"
-                ? """
-                  SELECT brin_summarize_new_values(c.oid) FROM pg_class c
-                  WHERE c.oid = 'settlement_line_occurred_at'::regclass AND pg_has_role(c.relowner, 'USAGE');
-                  ANALYZE settlement_line
-                  """
-                : "ANALYZE " + table;
-            await connection.ExecuteAsync(new CommandDefinition(sql, commandTimeout: 0, cancellationToken: cancellationToken));
-        }));
+            EvidenceKind.Orders => "ANALYZE platform_order",
+            EvidenceKind.Settlement => """
+                SELECT brin_summarize_new_values(c.oid) FROM pg_class c
+                WHERE c.oid = 'settlement_line_occurred_at'::regclass AND pg_has_role(c.relowner, 'USAGE');
+                ANALYZE settlement_line
+                """,
+            EvidenceKind.Delivery => "ANALYZE delivery_event",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an evidence kind"),
+        };
+        await connection.ExecuteAsync(new CommandDefinition(sql, commandTimeout: 0, cancellationToken: cancellationToken));
     }
 
     /// <summary>
