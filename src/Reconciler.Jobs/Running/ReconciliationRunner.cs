@@ -67,11 +67,13 @@ public sealed class ReconciliationRunner(
             // Rows read so far from the files being imported, not yet counted in rowsImported.
             var rowsReading = 0L;
             await progress.PhaseAsync("importing", 0, cancellationToken);
-            var platformOrdersRows = 0L;
+            var planned = plan.Entries;
+            var lanes = ImportLanes(planned);
+            var statistics = new StatisticsRefresh(runs, planned.Select(e => e.Entry.Reader.Kind), lanes.Count, ImportParallelism, cancellationToken);
             if (platformOrders.Enabled)
             {
                 var imported = await platformOrders.ImportAsync(window, runId, cancellationToken);
-                platformOrdersRows = imported.Outcome.RowsImported;
+                statistics.Added(Core.Evidence.EvidenceKind.Orders, imported.Outcome.RowsImported);
                 await runs.RecordFileAsync(runId, ++seq, imported.SourceName, imported.Sha256, imported.Outcome, cancellationToken);
                 rowsImported += imported.Outcome.RowsImported;
                 await progress.RowsAsync(rowsImported, cancellationToken);
@@ -85,17 +87,9 @@ public sealed class ReconciliationRunner(
             }
 
             // The first export of a date goes straight into platform_order (no staging, no merge sort).
-            var planned = plan.Entries;
             var ordersStraightIn = !await reconciliation.HasOrdersAsync(window, cancellationToken);
             var firstSeq = seq;
             using var progressGate = new SemaphoreSlim(1, 1);
-            var lanes = ImportLanes(planned);
-            var statistics = new StatisticsRefresh(runs, planned.Select(e => e.Entry.Reader.Kind), lanes.Count, ImportParallelism, cancellationToken);
-            if (platformOrdersRows > 0)
-            {
-                statistics.Added(Core.Evidence.EvidenceKind.Orders, platformOrdersRows);
-            }
-
             try
             {
                 await Parallel.ForEachAsync(

@@ -21,7 +21,6 @@ internal sealed class StatisticsRefresh
     private readonly Dictionary<EvidenceKind, Task> _started = [];
     private readonly int _parallelism;
     private int _lanesLeft;
-    private bool _coreFree;
 
     /// <param name="files">The kind of each file the run is about to import.</param>
     /// <param name="lanes">The import lanes the files are split into.</param>
@@ -30,10 +29,8 @@ internal sealed class StatisticsRefresh
     {
         _runs = runs;
         _cancellationToken = cancellationToken;
-        // Once fewer lanes are left than import side by side, a core has no file to take.
         _parallelism = parallelism;
         _lanesLeft = lanes;
-        _coreFree = lanes < parallelism;
         foreach (var kind in files)
         {
             _filesLeft[kind] = _filesLeft.GetValueOrDefault(kind) + 1;
@@ -78,15 +75,15 @@ internal sealed class StatisticsRefresh
         lock (_gate)
         {
             _lanesLeft--;
-            _coreFree |= _lanesLeft < _parallelism;
             StartReady();
         }
     }
 
-    // Under the gate: once a core is free, each table whose files are all in (and added rows) is refreshed.
+    // Under the gate: once a core is free (fewer lanes left than import side by side, so a core has no file to take),
+    // each table whose files are all in (and added rows) is refreshed.
     private void StartReady()
     {
-        if (!_coreFree)
+        if (_lanesLeft >= _parallelism)
         {
             return;
         }
