@@ -154,22 +154,22 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         await using var reversalReader = moneyByRange
             ? await money.ReadAsync(EvidenceSql.ScopeReversedLinesByRange(scope.Bytewise), window, cancellationToken)
             : null;
-        var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", passesOver: moneyByRange);
+        var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", cancellationToken, passesOver: moneyByRange);
         var reversalRows = reversalReader is null
             ? null
-            : new SortedStream<MoneyRow>(reversalReader, ReadMoney, r => r.OrderNo, "refunds paired with their payment", passesOver: true);
-        var deliveryRows = new SortedStream<DeliveryRow>(deliveryReader, ReadDelivery, r => r.OrderNo, "delivery rows", passesOver: byRange);
-        await moneyRows.StartAsync(cancellationToken);
+            : new SortedStream<MoneyRow>(reversalReader, ReadMoney, r => r.OrderNo, "refunds paired with their payment", cancellationToken, passesOver: true);
+        var deliveryRows = new SortedStream<DeliveryRow>(deliveryReader, ReadDelivery, r => r.OrderNo, "delivery rows", cancellationToken, passesOver: byRange);
+        moneyRows.Start();
         if (reversalRows is not null)
         {
-            await reversalRows.StartAsync(cancellationToken);
+            reversalRows.Start();
         }
 
-        await deliveryRows.StartAsync(cancellationToken);
+        deliveryRows.Start();
         var fold = new EvidenceFold(shared, watched ? null : tally, window);
         string? previous = null;
         long ofTheDate = 0;
-        while (await orderReader.ReadAsync(cancellationToken))
+        while (SyncRead.Row(orderReader, cancellationToken))
         {
             var order = ReadOrder(orderReader);
             if (previous is not null && CodePointOrder.Instance.Compare(previous, order.OrderNo) >= 0)
@@ -178,17 +178,17 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             }
 
             previous = order.OrderNo;
-            while (await moneyRows.NextForAsync(order.OrderNo, cancellationToken) is { } row)
+            while (moneyRows.NextFor(order.OrderNo) is { } row)
             {
                 fold.AddMoney(row);
             }
 
-            while (reversalRows is not null && await reversalRows.NextForAsync(order.OrderNo, cancellationToken) is { } row)
+            while (reversalRows is not null && reversalRows.NextFor(order.OrderNo) is { } row)
             {
                 fold.AddMoney(row);
             }
 
-            while (await deliveryRows.NextForAsync(order.OrderNo, cancellationToken) is { } row)
+            while (deliveryRows.NextFor(order.OrderNo) is { } row)
             {
                 fold.AddDelivery(row);
             }
@@ -554,6 +554,10 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
 
     private sealed class DaySizedSession(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
+        // The merge reads its streams synchronously (SyncRead.Row), which takes no token: the run's cancellation cancels
+        // the session's statements instead (PostgreSQL's cancel request), and the blocked read then throws.
+        private readonly List<CancellationTokenRegistration> _cancellations = [];
+
         public NpgsqlConnection Connection => connection;
 
         public NpgsqlTransaction Transaction => transaction;
@@ -578,11 +582,18 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         {
             // The reader owns its command's lifetime: disposing the reader is enough (CommandBehavior.Default keeps the connection).
             var command = Command(sql, window, scope);
-            return await command.ExecuteReaderAsync(cancellationToken);
+            var reader = await command.ExecuteReaderAsync(cancellationToken);
+            _cancellations.Add(SyncRead.CancelOnToken(command, cancellationToken));
+            return reader;
         }
 
         public async ValueTask DisposeAsync()
         {
+            foreach (var cancellation in _cancellations)
+            {
+                await cancellation.DisposeAsync();
+            }
+
             // Read-only apart from the transaction's own temporary table: nothing to commit.
             await transaction.DisposeAsync();
             await connection.DisposeAsync();

@@ -8,17 +8,23 @@ namespace Reconciler.Storage.Reconciliation;
 /// unless the stream <paramref name="passesOver"/> the rows of orders not in scope (the date's rows read by their
 /// order-number range, which holds other orders' rows too), where such a row is passed over. Rows out of order are an
 /// error either way.
+/// <para>
+/// Read synchronously (<see cref="SyncRead.Row"/>): the merge takes one row at a time from whichever stream the next order
+/// needs, so it has nothing else to do while a row is on its way, and an awaited read that found the buffer empty resumed
+/// the merge on another pool thread, tens of thousands of times a day (alternating with the asynchronous read, 1 M orders
+/// at 10 % breaks, seven pairs: the evidence phase 5.42–6.34 s against 5.94–7.72 s).
+/// </para>
 /// </summary>
-internal sealed class SortedStream<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, Func<T, string> orderNo, string name, bool passesOver = false)
+internal sealed class SortedStream<T>(
+    NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, Func<T, string> orderNo, string name, CancellationToken cancellationToken, bool passesOver = false)
     where T : struct
 {
     private T? _current;
 
-    public async Task StartAsync(CancellationToken cancellationToken) => await AdvanceAsync(cancellationToken);
+    public void Start() => Advance();
 
     /// <summary>The next row of <paramref name="order"/>, or null once the stream has moved past it.</summary>
-    /// <remarks>A value task: most rows come from the reader's buffer without waiting, and a task per row was an allocation per row.</remarks>
-    public async ValueTask<T?> NextForAsync(string order, CancellationToken cancellationToken)
+    public T? NextFor(string order)
     {
         if (_current is not { } row)
         {
@@ -28,7 +34,7 @@ internal sealed class SortedStream<T>(NpgsqlDataReader reader, Func<NpgsqlDataRe
         var compared = CodePointOrder.Instance.Compare(orderNo(row), order);
         while (compared < 0 && passesOver)
         {
-            await AdvanceAsync(cancellationToken);
+            Advance();
             if (_current is not { } next)
             {
                 return null;
@@ -48,7 +54,7 @@ internal sealed class SortedStream<T>(NpgsqlDataReader reader, Func<NpgsqlDataRe
             throw new InvalidOperationException($"the {name} of the evidence merge name order {orderNo(row)}, which is not in scope or out of order");
         }
 
-        await AdvanceAsync(cancellationToken);
+        Advance();
         return row;
     }
 
@@ -60,10 +66,10 @@ internal sealed class SortedStream<T>(NpgsqlDataReader reader, Func<NpgsqlDataRe
         }
     }
 
-    private async ValueTask AdvanceAsync(CancellationToken cancellationToken)
+    private void Advance()
     {
         var previous = _current;
-        _current = await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+        _current = SyncRead.Row(reader, cancellationToken) ? read(reader) : null;
         if (previous is { } before && _current is { } after && CodePointOrder.Instance.Compare(orderNo(before), orderNo(after)) > 0)
         {
             throw new InvalidOperationException($"the {name} of the evidence merge are not in order at {orderNo(after)}");
