@@ -330,6 +330,12 @@ public sealed class ReconciliationRunner(
         await foreach (var order in reconciliation.ReadOrderEvidenceAsync(window, missingProviders, cancellationToken, tally, watch))
         {
             mark = timings.AddSince("evidence", mark, 1);
+            if (orphans is null && watch.WatchedSince is null)
+            {
+                // A full look adds its findings at the pace of the evidence: they merge beside it, a chunk at a time.
+                writer.MergeInChunks();
+            }
+
             orphans ??= ReadOrphansAsync(window, cancellationToken);
             var businessDate = _calendar.DateOf(order.CreatedAt);
             foreach (var finding in _rules.Evaluate(order, window))

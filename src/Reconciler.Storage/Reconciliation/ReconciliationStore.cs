@@ -362,8 +362,14 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     public async Task<FindingWriter> BeginFindingsAsync(long runId, ReconciliationWindow window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
-        return await FindingWriter.OpenAsync(dataSource, runId, window, cancellationToken);
+        return await FindingWriter.OpenAsync(dataSource, runId, window, cancellationToken, FindingChunkRows);
     }
+
+    /// <summary>
+    /// Makes the finding writer merge chunks of this many findings from the first on (<see cref="FindingWriter"/>): the
+    /// tests make chunks of a few. Unset, a writer merges chunks of <see cref="FindingWriter.ChunkRows"/> once told to.
+    /// </summary>
+    internal int? FindingChunkRows { get; init; }
 
     private static void AddWindow(NpgsqlCommand command, ReconciliationWindow window)
     {

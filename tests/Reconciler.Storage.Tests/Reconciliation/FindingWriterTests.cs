@@ -5,13 +5,14 @@ using static Reconciler.Storage.Tests.Support.Evidence;
 
 namespace Reconciler.Storage.Tests.Reconciliation;
 
-public sealed class FindingWriterTests : DatabaseTest
+public class FindingWriterTests : DatabaseTest
 {
     private const string Undelivered = "KM202611180000013";
     private const string WrongTarget = "KM202611180000014";
     private const string Partial = "KM202611180000015";
 
-    private ReconciliationStore Store => new(Database.DataSource);
+    /// <summary>The store whose finding writer the tests use; <see cref="ChunkedFindingWriterTests"/> merges a chunk every two findings.</summary>
+    protected virtual ReconciliationStore Store => new(Database.DataSource);
 
     private async Task GivenOrdersOfTheDayAsync()
     {
