@@ -18,16 +18,33 @@ public static class ReportWriter
 
         Directory.CreateDirectory(outDir);
         var path = Path.Combine(outDir, MismatchesCsvWriter.FileName);
+        var fragment = FindingsFragmentPath(outDir);
         try
         {
-            WriteTemporary(path, stream => MismatchesCsvWriter.WriteRows(findings.Read(FindingOrder.ByKey), stream), gzipCopies);
+            // summary.json lists the same findings in the same order: its list is written from this read too, into a
+            // file of its own that WriteAll copies into the document.
+            using (var jsonRows = new SummaryJsonWriter.FindingsFragment(fragment))
+            {
+                WriteTemporary(path, stream => MismatchesCsvWriter.WriteRows(
+                    findings.Read(FindingOrder.ByKey).Select(finding =>
+                    {
+                        jsonRows.Add(finding);
+                        return finding;
+                    }),
+                    stream), gzipCopies);
+                jsonRows.Complete();
+            }
         }
         catch
         {
             DeleteLeftover(path + ".tmp");
+            DeleteLeftover(fragment);
             throw;
         }
     }
+
+    /// <summary>Where <see cref="WriteMismatchesAhead"/> leaves summary.json's findings list for <see cref="WriteAll"/>.</summary>
+    private static string FindingsFragmentPath(string outDir) => Path.Combine(outDir, SummaryJsonWriter.FileName + ".findings.tmp");
 
     /// <summary>Writes mismatches.csv, report.html and summary.json into <paramref name="outDir"/> (created if needed); returns their paths in that order.</summary>
     /// <param name="checkpoint">Told <c>report-tmp:NAME</c> once a file's temporary copy is written and <c>report-renamed:NAME</c> once it is in place (the crash harness kills the process there).</param>
@@ -40,15 +57,17 @@ public static class ReportWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
 
         Directory.CreateDirectory(outDir);
+        var fragment = FindingsFragmentPath(outDir);
         (string Path, Action<RunReport, Stream>? Write)[] outputs =
         [
             (Path.Combine(outDir, MismatchesCsvWriter.FileName), mismatchesAhead ? null : MismatchesCsvWriter.Write),
             (Path.Combine(outDir, HtmlReportWriter.FileName), HtmlReportWriter.Write),
-            (Path.Combine(outDir, SummaryJsonWriter.FileName), SummaryJsonWriter.Write),
+            (Path.Combine(outDir, SummaryJsonWriter.FileName),
+                mismatchesAhead ? (r, stream) => SummaryJsonWriter.Write(r, stream, fragment) : SummaryJsonWriter.Write),
         ];
         try
         {
-            if (mismatchesAhead && !File.Exists(outputs[0].Path + ".tmp"))
+            if (mismatchesAhead && !(File.Exists(outputs[0].Path + ".tmp") && File.Exists(fragment)))
             {
                 throw new InvalidOperationException($"{outputs[0].Path}.tmp: mismatches.csv was not written ahead");
             }
@@ -68,6 +87,7 @@ public static class ReportWriter
                 throw;
             }
 
+            DeleteLeftover(fragment);
             foreach (var (path, _) in outputs)
             {
                 checkpoint?.Invoke("report-tmp:" + Path.GetFileName(path));
@@ -82,6 +102,7 @@ public static class ReportWriter
                 DeleteLeftover(path + ".tmp");
             }
 
+            DeleteLeftover(fragment);
             throw;
         }
 
@@ -114,6 +135,8 @@ public static class ReportWriter
             DeleteLeftover(Path.Combine(outDir, name + ".tmp"));
             DeleteLeftover(GzipCopies.CopyPathOf(Path.Combine(outDir, name)));
         }
+
+        DeleteLeftover(FindingsFragmentPath(outDir));
     }
 
     private static void DeleteLeftover(string temporary)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -26,11 +27,91 @@ public static class SummaryJsonWriter
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
-    public static void Write(RunReport report, Stream output)
+    public static void Write(RunReport report, Stream output) => Write(report, output, findingsFragment: null);
+
+    /// <summary>
+    /// Writes the document; with <paramref name="findingsFragment"/> (a file <see cref="FindingsFragment"/> wrote from the
+    /// same findings, in <see cref="FindingOrder.ByKey"/>) the findings list is copied from it instead of read again.
+    /// </summary>
+    internal static void Write(RunReport report, Stream output, string? findingsFragment)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        JsonSerializer.Serialize(output, ToDocument(report, withFindings: true), Options);
+        // A writer of our own, flushed as it goes (FindingList): the findings list may be copied straight into the stream.
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        var document = ToDocument(report, withFindings: true) with
+        {
+            Findings = findingsFragment is null ? new FindingList(report.Findings.Read(FindingOrder.ByKey).Select(ToRow)) : new FindingList(findingsFragment, output),
+        };
+        JsonSerializer.Serialize(writer, document, Options);
+        writer.Flush();
+    }
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = true,
+        NewLine = "\n",
+        Encoder = Options.Encoder,
+    };
+
+    /// <summary>
+    /// The findings list of summary.json written beside mismatches.csv, from the same read of the findings (one read of
+    /// a bad day's 100k findings fewer: PostgreSQL sorted and sent them twice in that order). The rows come out as the
+    /// serializer writes them inside the document, byte for byte (<c>SummaryJsonWriterTests</c> holds it).
+    /// </summary>
+    internal sealed class FindingsFragment : IDisposable
+    {
+        // A new line two levels deep (before the first row, and within a row), and the same after a row's comma.
+        private static readonly byte[] LineStart = "\n    "u8.ToArray();
+        private static readonly byte[] Next = ",\n    "u8.ToArray();
+        private readonly FileStream _file;
+        private readonly ArrayBufferWriter<byte> _row = new(1024);
+        private readonly Utf8JsonWriter _writer;
+        private bool _any;
+
+        public FindingsFragment(string path)
+        {
+            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+            _writer = new Utf8JsonWriter(_row, WriterOptions);
+        }
+
+        public void Add(ReportedFinding finding)
+        {
+            _row.ResetWrittenCount();
+            _writer.Reset(_row);
+            JsonSerializer.Serialize(_writer, ToRow(finding), Options);
+            _writer.Flush();
+            _file.Write(_any ? Next : LineStart);
+            _any = true;
+            // Four more spaces after each line end: the row sits two levels deep. A JSON string holds no raw line end.
+            var row = _row.WrittenSpan;
+            for (var end = row.IndexOf((byte)'\n'); end >= 0; end = row.IndexOf((byte)'\n'))
+            {
+                _file.Write(row[..end]);
+                _file.Write(LineStart);
+                row = row[(end + 1)..];
+            }
+
+            _file.Write(row);
+        }
+
+        /// <summary>Ends the list (the closing bracket comes from the document) and closes the file.</summary>
+        public void Complete()
+        {
+            if (_any)
+            {
+                _file.Write("\n  "u8);
+            }
+
+            _file.Flush();
+            Dispose();
+        }
+
+        public void Dispose()
+        {
+            _writer.Dispose();
+            _file.Dispose();
+        }
     }
 
     /// <summary>
@@ -73,8 +154,8 @@ public static class SummaryJsonWriter
                 report.QuarantinedTotal,
                 [.. report.Files.Where(f => f.Quarantined > 0).Select(f => new QuarantinedFile(f.Name, f.Quarantined))]),
             // Rows made as they are read and written: a run's findings stream from the database, never held whole.
-            withFindings ? report.Findings.Read(FindingOrder.ByKey).Select(ToRow) : [],
-            withFindings ? report.Resolved.Read(FindingOrder.ByKey).Select(ToRow) : []);
+            new FindingList(withFindings ? report.Findings.Read(FindingOrder.ByKey).Select(ToRow) : []),
+            new FindingList(withFindings ? report.Resolved.Read(FindingOrder.ByKey).Select(ToRow) : []));
 
     private static FindingRow ToRow(ReportedFinding reported)
     {
@@ -112,8 +193,60 @@ public static class SummaryJsonWriter
         IReadOnlyList<CurrencyAmount> CompensationTotal,
         FindingCounts FindingCounts,
         QuarantineSection Quarantined,
-        IEnumerable<FindingRow> Findings,
-        IEnumerable<FindingRow> Resolved);
+        FindingList Findings,
+        FindingList Resolved);
+
+    /// <summary>A findings list: rows to serialize as they are read, or a fragment file to copy into the output.</summary>
+    [JsonConverter(typeof(FindingListConverter))]
+    private sealed class FindingList
+    {
+        public FindingList(IEnumerable<FindingRow> rows) => Rows = rows;
+
+        public FindingList(string fragment, Stream output)
+        {
+            Rows = [];
+            Fragment = fragment;
+            Output = output;
+        }
+
+        public IEnumerable<FindingRow> Rows { get; }
+
+        public string? Fragment { get; }
+
+        public Stream? Output { get; }
+    }
+
+    private sealed class FindingListConverter : JsonConverter<FindingList>
+    {
+        public override FindingList Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("summary.json is written, not read, here");
+
+        public override void Write(Utf8JsonWriter writer, FindingList value, JsonSerializerOptions options)
+        {
+            writer.WriteStartArray();
+            if (value is { Fragment: { } fragment, Output: { } output })
+            {
+                // What the writer holds goes out first; the rows follow it, and the writer, which wrote no element,
+                // closes the list right after them.
+                writer.Flush();
+                using var rows = new FileStream(fragment, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+                rows.CopyTo(output);
+            }
+            else
+            {
+                foreach (var row in value.Rows)
+                {
+                    JsonSerializer.Serialize(writer, row, options);
+                    if (writer.BytesPending > 64 * 1024)
+                    {
+                        writer.Flush();
+                    }
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+    }
 
     private sealed record RunSection(
         long RunId,

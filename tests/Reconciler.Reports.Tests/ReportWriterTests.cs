@@ -38,6 +38,30 @@ public sealed class ReportWriterTests : IDisposable
         Directory.GetFiles(_root, "*.tmp").Should().BeEmpty();
     }
 
+    public static TheoryData<string> FindingSets => new() { "sample", "none", "resolved too" };
+
+    [Theory]
+    [MemberData(nameof(FindingSets))]
+    public void WriteAll_WritesSummaryJsonsFindingsFromTheReadAhead_TheSameBytesAsReadAgain(string set)
+    {
+        var report = set switch
+        {
+            "none" => Report(findings: []),
+            "resolved too" => Report(resolved: Report().Findings.ToList()),
+            _ => Report(),
+        };
+        var together = Path.Combine(_root, "together");
+        var ahead = Path.Combine(_root, "ahead");
+        ReportWriter.WriteAll(report, together);
+
+        ReportWriter.WriteMismatchesAhead(report.Findings, ahead);
+        File.Exists(Path.Combine(ahead, "summary.json.findings.tmp")).Should().BeTrue();
+        var paths = ReportWriter.WriteAll(report, ahead, mismatchesAhead: true);
+
+        File.ReadAllBytes(paths[2]).Should().Equal(File.ReadAllBytes(Path.Combine(together, "summary.json")));
+        Directory.GetFiles(ahead, "*.tmp").Should().BeEmpty();
+    }
+
     [Fact]
     public void WriteAll_PutsInPlaceTheMismatchesWrittenAhead_TheSameBytesAsWrittenWithTheRest()
     {
@@ -103,7 +127,7 @@ public sealed class ReportWriterTests : IDisposable
     {
         var copies = new GzipCopies();
         ReportWriter.WriteMismatchesAhead(Report().Findings, _root, copies);
-        Directory.GetFiles(_root).Select(Path.GetFileName).Should().BeEquivalentTo(["mismatches.csv.tmp", "mismatches.csv.gz.tmp"]);
+        Directory.GetFiles(_root).Select(Path.GetFileName).Should().BeEquivalentTo(["mismatches.csv.tmp", "mismatches.csv.gz.tmp", "summary.json.findings.tmp"]);
 
         ReportWriter.DeleteTemporaries(_root);
 

@@ -79,13 +79,8 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         if (currentRead is not null)
         {
             reads.Start(resolved: false, FindingOrder.LargestAmountFirst, cancellationToken);
-            ahead = Task.Run(
-                () =>
-                {
-                    currentRead(current);
-                    reads.Start(resolved: false, FindingOrder.ByKey, cancellationToken);
-                },
-                cancellationToken);
+            // summary.json's findings list is written from the same read (ReportWriter.WriteMismatchesAhead).
+            ahead = Task.Run(() => currentRead(current), cancellationToken);
             if (counts.Resolved > 0)
             {
                 reads.Start(resolved: true, FindingOrder.LargestAmountFirst, cancellationToken);
