@@ -128,13 +128,13 @@ public sealed class FindingWriter : IAsyncDisposable
                 // Past that, the run adds findings faster than chunks merge (a vendor's outage puts a third of its
                 // orders in one stretch of the day): it waits for this chunk once, and the rest are merged at the end,
                 // in one join, as a writer never told to chunk merges them (the outage day, ten chunks merged behind a
-                // burst of 190k findings: rules 5.1 s, waiting on them, against 0.8 s). Not for the tests' chunks of a
+                // burst of 190k findings: rules 5.1 s, waiting on them, against 0.9-1.3 s). Not for the tests' chunks of a
                 // few, which must merge however fast the findings come.
                 _chunking = !_outpacedStopsChunking;
             }
 
-            // The chunk is merged (or the waiting findings are a chunk's worth): its errors surface here, and the
-            // connection is free for the next chunk's COPY.
+            // The chunk is merged (or four chunks' worth waits): its errors surface here, and the connection is free for
+            // the next chunk's COPY. Waiting here blocks the merge's thread, once a run at most outside the tests.
             _merging.GetAwaiter().GetResult();
             _merging = null;
             WriteWaiting();
