@@ -57,7 +57,7 @@ public static class SummaryJsonWriter
     /// <summary>
     /// The findings list of summary.json written beside mismatches.csv, from the same read of the findings (one read of
     /// a bad day's 100k findings fewer: PostgreSQL sorted and sent them twice in that order). The rows come out as the
-    /// serializer writes them inside the document, byte for byte (<c>SummaryJsonWriterTests</c> holds it).
+    /// serializer writes them inside the document, byte for byte (<c>ReportWriterTests</c> holds it).
     /// </summary>
     internal sealed class FindingsFragment : IDisposable
     {
