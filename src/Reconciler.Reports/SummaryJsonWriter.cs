@@ -39,10 +39,12 @@ public static class SummaryJsonWriter
         ArgumentNullException.ThrowIfNull(output);
         // A writer of our own, flushed as it goes (FindingList): the findings list may be copied straight into the stream.
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        var document = ToDocument(report, withFindings: true) with
+        var document = ToDocument(report, withFindings: true);
+        if (findingsFragment is not null)
         {
-            Findings = findingsFragment is null ? new FindingList(report.Findings.Read(FindingOrder.ByKey).Select(ToRow)) : new FindingList(findingsFragment, output),
-        };
+            document = document with { Findings = new FindingList(findingsFragment, output) };
+        }
+
         JsonSerializer.Serialize(writer, document, Options);
         writer.Flush();
     }
@@ -95,7 +97,7 @@ public static class SummaryJsonWriter
             _file.Write(row);
         }
 
-        /// <summary>Ends the list (the closing bracket comes from the document) and closes the file.</summary>
+        /// <summary>Ends the list (the closing bracket comes from the document) and flushes the file.</summary>
         public void Complete()
         {
             if (_any)
@@ -104,7 +106,6 @@ public static class SummaryJsonWriter
             }
 
             _file.Flush();
-            Dispose();
         }
 
         public void Dispose()
