@@ -181,8 +181,11 @@ public sealed class FindingWriter : IAsyncDisposable
         _chunked++;
     }
 
-    /// <summary>Waits for the chunk merging in the background and writes the findings that waited for it.</summary>
-    private async Task CatchUpAsync()
+    /// <summary>
+    /// Merges every finding added so far: waits for the chunk merging in the background, writes the findings that waited
+    /// for it, merges them with the rest in one join, and stages what resolves (once).
+    /// </summary>
+    private async Task MergeAllAsync(CancellationToken cancellationToken)
     {
         if (_merging is not null)
         {
@@ -192,6 +195,8 @@ public sealed class FindingWriter : IAsyncDisposable
         }
 
         WriteWaiting();
+        await MergeChunkAsync(background: false, cancellationToken);
+        await StageResolvableAsync(cancellationToken);
     }
 
     /// <summary>
@@ -204,9 +209,7 @@ public sealed class FindingWriter : IAsyncDisposable
     public async Task<long> ForEachCompensatedBreakAsync(Action<CompensatedBreak> each, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(each);
-        await CatchUpAsync();
-        await MergeChunkAsync(background: false, cancellationToken);
-        await StageResolvableAsync(cancellationToken);
+        await MergeAllAsync(cancellationToken);
         // The pending requests are locked too, and held until the commit: a consumer's claim skips them (SKIP LOCKED),
         // so none turns from pending (to be withdrawn) into claimed (to be flagged) in between. Locked in request order
         // in one statement, which keeps the claimed and completed ones in a temporary table for the cursor below (a
@@ -267,9 +270,7 @@ public sealed class FindingWriter : IAsyncDisposable
 
     public async Task<FindingChanges> CommitAsync(CancellationToken cancellationToken)
     {
-        await CatchUpAsync();
-        await MergeChunkAsync(background: false, cancellationToken);
-        await StageResolvableAsync(cancellationToken);
+        await MergeAllAsync(cancellationToken);
         var p = Parameters;
         CrashPoints.Reach("findings-merged");
 
