@@ -50,26 +50,47 @@ public static class ReportWriter
     /// <param name="checkpoint">Told <c>report-tmp:NAME</c> once a file's temporary copy is written and <c>report-renamed:NAME</c> once it is in place (the crash harness kills the process there).</param>
     /// <param name="mismatchesAhead">mismatches.csv's temporary copy was written by <see cref="WriteMismatchesAhead"/> from this report's findings.</param>
     /// <param name="gzipCopies">Gets a gzip copy of each file as it is written.</param>
+    /// <param name="mismatchesWritten">
+    /// With <paramref name="mismatchesAhead"/>: the <see cref="WriteMismatchesAhead"/> still running. report.html is
+    /// written beside it, and summary.json, whose findings list it writes, once it is done (its error is this call's).
+    /// </param>
     public static IReadOnlyList<string> WriteAll(
-        RunReport report, string outDir, Action<string>? checkpoint = null, bool mismatchesAhead = false, GzipCopies? gzipCopies = null)
+        RunReport report, string outDir, Action<string>? checkpoint = null, bool mismatchesAhead = false, GzipCopies? gzipCopies = null,
+        Task? mismatchesWritten = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
 
         Directory.CreateDirectory(outDir);
         var fragment = FindingsFragmentPath(outDir);
+        var mismatches = Path.Combine(outDir, MismatchesCsvWriter.FileName);
+        void WrittenAhead()
+        {
+            mismatchesWritten?.GetAwaiter().GetResult();
+            if (!(File.Exists(mismatches + ".tmp") && File.Exists(fragment)))
+            {
+                throw new InvalidOperationException($"{mismatches}.tmp: mismatches.csv was not written ahead");
+            }
+        }
+
         (string Path, Action<RunReport, Stream>? Write)[] outputs =
         [
-            (Path.Combine(outDir, MismatchesCsvWriter.FileName), mismatchesAhead ? null : MismatchesCsvWriter.Write),
+            (mismatches, mismatchesAhead ? null : MismatchesCsvWriter.Write),
             (Path.Combine(outDir, HtmlReportWriter.FileName), HtmlReportWriter.Write),
             (Path.Combine(outDir, SummaryJsonWriter.FileName),
-                mismatchesAhead ? (r, stream) => SummaryJsonWriter.Write(r, stream, fragment) : SummaryJsonWriter.Write),
+                mismatchesAhead
+                    ? (r, stream) =>
+                    {
+                        WrittenAhead();
+                        SummaryJsonWriter.Write(r, stream, fragment);
+                    }
+                    : SummaryJsonWriter.Write),
         ];
         try
         {
-            if (mismatchesAhead && !(File.Exists(outputs[0].Path + ".tmp") && File.Exists(fragment)))
+            if (mismatchesAhead && mismatchesWritten is null)
             {
-                throw new InvalidOperationException($"{outputs[0].Path}.tmp: mismatches.csv was not written ahead");
+                WrittenAhead();
             }
 
             // Side by side: each streams its findings from the database in its own order (RunReport.Findings), so
@@ -97,6 +118,8 @@ public static class ReportWriter
         }
         catch
         {
+            // Nothing may still write a temporary copy once they are removed (a report.html that failed at once).
+            WaitQuietly(mismatchesWritten);
             foreach (var (path, _) in outputs)
             {
                 DeleteLeftover(path + ".tmp");
@@ -137,6 +160,19 @@ public static class ReportWriter
         }
 
         DeleteLeftover(FindingsFragmentPath(outDir));
+    }
+
+    /// <summary>Waits for a write whose error is reported elsewhere (or is the echo of the one being reported).</summary>
+    private static void WaitQuietly(Task? write)
+    {
+        try
+        {
+            write?.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // Reported by whoever awaits it; here only its end matters.
+        }
     }
 
     private static void DeleteLeftover(string temporary)

@@ -80,6 +80,53 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAll_WritesReportHtmlBesideTheMismatchesStillBeingWritten_AndSummaryJsonOnceTheyAreDone()
+    {
+        var report = Report();
+        var together = Path.Combine(_root, "together");
+        var ahead = Path.Combine(_root, "ahead");
+        ReportWriter.WriteAll(report, together);
+        Directory.CreateDirectory(ahead);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mismatchesWritten = gate.Task.ContinueWith(
+            _ => ReportWriter.WriteMismatchesAhead(report.Findings, ahead), CancellationToken.None,
+            TaskContinuationOptions.None, TaskScheduler.Default);
+
+        var writing = Task.Run(() => ReportWriter.WriteAll(report, ahead, mismatchesAhead: true, mismatchesWritten: mismatchesWritten));
+
+        SpinWait.SpinUntil(() => File.Exists(Path.Combine(ahead, "report.html.tmp")), TimeSpan.FromSeconds(30)).Should()
+            .BeTrue("report.html needs the incidents, not the mismatches");
+        writing.IsCompleted.Should().BeFalse("summary.json waits for its findings list");
+        File.Exists(Path.Combine(ahead, "mismatches.csv.tmp")).Should().BeFalse();
+        gate.SetResult();
+        var paths = await writing;
+
+        foreach (var path in paths)
+        {
+            File.ReadAllBytes(path).Should().Equal(File.ReadAllBytes(Path.Combine(together, Path.GetFileName(path))), path);
+        }
+
+        Directory.GetFiles(ahead, "*.tmp").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void WriteAll_FailsWithTheMismatchesWritesError_AndLeavesNoTemporaries_WhenItFailsAfterReportHtmlStarted()
+    {
+        var report = Report();
+        var mismatchesWritten = Task.Run(async () =>
+        {
+            ReportWriter.WriteMismatchesAhead(report.Findings, _root);
+            await Task.Delay(200);
+            throw new IOException("No space left on device : 'mismatches.csv.tmp'");
+        });
+
+        var act = () => ReportWriter.WriteAll(report, _root, mismatchesAhead: true, mismatchesWritten: mismatchesWritten);
+
+        act.Should().Throw<IOException>().WithMessage("No space left on device*");
+        Directory.GetFiles(_root).Should().BeEmpty();
+    }
+
+    [Fact]
     public void WriteAll_Refuses_WhenTheMismatchesWereNotWrittenAhead_AndDeleteTemporariesCleansAFailedRun()
     {
         var act = () => ReportWriter.WriteAll(Report(), _root, mismatchesAhead: true);

@@ -57,6 +57,8 @@ public sealed class ReconciliationRunner(
         var runId = await StartAsync(request, cancellationToken);
         var progress = new RunProgressReporter(runs, runId, TimeProvider.System, observer);
         Task<IncidentGrouping>? grouping = null;
+        // mismatches.csv's write, once the report builder hands it over still running (report.html starts beside it).
+        Task? mismatchesWritten = null;
         try
         {
             var window = new ReconciliationWindow(
@@ -182,7 +184,8 @@ public sealed class ReconciliationRunner(
             var report = await reportBuilder.BuildAsync(
                 runId, request, window, startedAt, missing, grouped, cancellationToken, tally, settlements,
                 () => progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken),
-                current => ReportWriter.WriteMismatchesAhead(current, request.OutDir, gzipCopies), reads);
+                current => ReportWriter.WriteMismatchesAhead(current, request.OutDir, gzipCopies), reads,
+                written => mismatchesWritten = written);
             CrashPoints.Reach("report-built");
             if (incidentGrouping.CopiedFrom is { } copiedFrom)
             {
@@ -190,7 +193,8 @@ public sealed class ReconciliationRunner(
                     "Run {RunId}: the incidents are run {From}'s, grouped from the same findings, files and settings", runId, copiedFrom);
             }
 
-            var outputs = ReportWriter.WriteAll(report, request.OutDir, CrashPoints.Reach, mismatchesAhead: true, gzipCopies);
+            var outputs = ReportWriter.WriteAll(
+                report, request.OutDir, CrashPoints.Reach, mismatchesAhead: true, gzipCopies, mismatchesWritten);
             await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken,
                 gzipCopies.OpenRead);
             CrashPoints.Reach("run-completed");
@@ -205,6 +209,11 @@ public sealed class ReconciliationRunner(
             await AbandonAsync(grouping);
             if (!string.IsNullOrWhiteSpace(request.OutDir))
             {
+                if (mismatchesWritten is not null)
+                {
+                    await Task.WhenAny(mismatchesWritten);
+                }
+
                 ReportWriter.DeleteTemporaries(request.OutDir);
             }
 

@@ -32,7 +32,7 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
         long runId, RunRequest request, ReconciliationWindow window, DateTimeOffset startedAt,
         IReadOnlyList<StoredMissing> missing, Task<IReadOnlyList<Incident>> incidentsTask, CancellationToken cancellationToken,
         EvidenceTally? tally = null, Task<IReadOnlyList<SettlementTotalsRow>>? settlementTotals = null, Func<Task>? incidentsGrouped = null,
-        Action<ReportedFindings>? currentRead = null, FindingReads? reads = null)
+        Action<ReportedFindings>? currentRead = null, FindingReads? reads = null, Action<Task>? mismatchesWritten = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(missing);
@@ -99,7 +99,17 @@ public sealed class RunReportBuilder(ReportStore store, RunStore runs, Reconcile
             throw;
         }
 
-        await ahead;
+        // mismatches.csv may still be being written: report.html needs the incidents, not it, so a caller that takes
+        // the write over (mismatchesWritten) starts report.html now and waits for it only to finish summary.json
+        // (ReportWriter.WriteAll's mismatchesWritten).
+        if (mismatchesWritten is null)
+        {
+            await ahead;
+        }
+        else
+        {
+            mismatchesWritten(ahead);
+        }
 
         if (incidentsGrouped is not null)
         {
