@@ -28,8 +28,10 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
 
     private static ReadOnlySpan<byte> Signature => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
 
-    private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlRawCopyStream _stream;
+    private readonly NpgsqlConnection? _connection;
+    // The COPY's stream, or (Rows) the stream the rows are kept in.
+    private readonly Stream _stream;
+    private readonly NpgsqlRawCopyStream? _copy;
     private readonly short _columns;
     private readonly byte[] _buffer = new byte[BufferSize];
     private int _position;
@@ -39,12 +41,18 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
     private BinaryCopyWriter(NpgsqlConnection connection, NpgsqlRawCopyStream stream, short columns)
     {
         _connection = connection;
-        _stream = stream;
+        _stream = _copy = stream;
         _columns = columns;
         Signature.CopyTo(_buffer);
         _position = Signature.Length;
         Int32(0); // flags: no OIDs
         Int32(0); // header extension length
+    }
+
+    private BinaryCopyWriter(Stream rows, short columns)
+    {
+        _stream = rows;
+        _columns = columns;
     }
 
     /// <summary>
@@ -58,6 +66,58 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(columns);
         var count = checked((short)columns.Split(',').Length);
         return new BinaryCopyWriter(connection, connection.BeginRawBinaryCopy($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"), count);
+    }
+
+    /// <summary>
+    /// Encodes rows of <paramref name="columns"/> as a COPY would into <paramref name="rows"/> (no header, no end), for a
+    /// COPY to take later (<see cref="WriteRows"/>) once its connection is free; <see cref="FlushRows"/> before reading it.
+    /// </summary>
+    public static BinaryCopyWriter Rows(Stream rows, string columns)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentException.ThrowIfNullOrWhiteSpace(columns);
+        return new BinaryCopyWriter(rows, checked((short)columns.Split(',').Length));
+    }
+
+    /// <summary>Writes what this <see cref="Rows"/> writer still buffers into its stream (the last row must be whole).</summary>
+    public void FlushRows()
+    {
+        if (_copy is not null)
+        {
+            throw new InvalidOperationException("a COPY's rows are flushed by CompleteAsync");
+        }
+
+        EndRow();
+        _fieldsInRow = -1;
+        Flush();
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> bytes of whole rows from <paramref name="rows"/> (a <see cref="Rows"/> writer's, of the
+    /// same columns) as this COPY's next rows.
+    /// </summary>
+    public void WriteRows(Stream rows, long count)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (_copy is null)
+        {
+            throw new InvalidOperationException("rows are written into a COPY, not into kept rows");
+        }
+
+        EndRow();
+        _fieldsInRow = -1;
+        Flush();
+        while (count > 0)
+        {
+            var read = rows.Read(_buffer, 0, (int)Math.Min(count, BufferSize));
+            if (read == 0)
+            {
+                throw new EndOfStreamException(string.Create(CultureInfo.InvariantCulture, $"{count} bytes of kept rows are missing"));
+            }
+
+            _stream.Write(_buffer, 0, read);
+            count -= read;
+        }
     }
 
     public void StartRow()
@@ -233,6 +293,11 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
     /// <summary>Ends the COPY: the trailer, the last bytes, and PostgreSQL's answer (an error in a row surfaces here).</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
+        if (_copy is null)
+        {
+            throw new InvalidOperationException("kept rows are completed by the COPY that takes them (WriteRows)");
+        }
+
         if (_fieldsInRow >= 0)
         {
             EndRow();
@@ -252,6 +317,12 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_copy is null || _connection is null)
+        {
+            // Kept rows: their stream is the caller's.
+            return;
+        }
+
         if (_connection.FullState is System.Data.ConnectionState.Broken or System.Data.ConnectionState.Closed)
         {
             _completed = true;
@@ -261,10 +332,10 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
         if (!_completed)
         {
             _completed = true;
-            await _stream.CancelAsync();
+            await _copy.CancelAsync();
         }
 
-        await _stream.DisposeAsync();
+        await _copy.DisposeAsync();
     }
 
     private void EndRow()

@@ -13,12 +13,13 @@ namespace Reconciler.Storage.Reconciliation;
 /// Once told to (<see cref="MergeInChunks"/>: a run's full look at its evidence), the findings are merged a chunk at a
 /// time while the run still adds them (<see cref="ChunkRows"/>): each chunk is
 /// copied into <c>finding_chunk</c>, and once it is full its upsert, its <c>run_finding</c> rows and its compensation
-/// requests are written on this connection in the background while the next findings wait in memory; then the chunk
-/// joins <c>finding_stage</c>, which holds every finding merged so far for the statements that need them all (what
-/// resolves, the compensations a resolved break leaves behind, the counts). The evidence merge keeps the run's own
-/// process busy and leaves PostgreSQL room beside it, where the merge of a bad day's 100k findings had been a statement
-/// of its own after the evidence, with a core idle. Findings that come faster than chunks merge (a look at the watch list
-/// only, a vendor's outage in one stretch of the day) are merged at the end instead, in one join, as a writer never told
+/// requests are written on this connection in the background while the next findings wait in a file (as the COPY will
+/// take them); then the chunk joins <c>finding_stage</c>, which holds every finding merged so far for the statements
+/// that need them all (what resolves, the compensations a resolved break leaves behind, the counts), and every finding
+/// that waited starts the next chunk: a chunk grows when the findings come faster than chunks merge (a vendor's outage
+/// in one stretch of the day). The evidence merge keeps the run's own process busy and leaves PostgreSQL room beside
+/// it, where the merge of a bad day's 100k findings had been a statement of its own after the evidence, with a core
+/// idle. The findings of a look at the watch list only are merged at the end, in one join, as a writer never told
 /// merges them all.
 /// </para>
 /// </summary>
@@ -36,11 +37,13 @@ public sealed class FindingWriter : IAsyncDisposable
     private readonly long _runId;
     private readonly ReconciliationWindow _window;
     private readonly int _chunkRows;
-    private readonly bool _outpacedStopsChunking;
     private bool _chunking;
     private readonly CancellationToken _cancellationToken;
-    private readonly List<(Finding Finding, DateOnly BusinessDate)> _waiting = [];
     private BinaryCopyWriter? _copy;
+    // The findings added while a chunk merges, encoded as the COPY will take them, in a file of their own (Add).
+    private FileStream? _waitingFile;
+    private BinaryCopyWriter? _waiting;
+    private long _waitingRows;
     private Task? _merging;
     private long _chunked;
     private bool? _again;
@@ -59,16 +62,17 @@ public sealed class FindingWriter : IAsyncDisposable
         _window = window;
         _chunkRows = chunkRows ?? ChunkRows;
         _chunking = chunkRows is not null;
-        _outpacedStopsChunking = chunkRows is null;
         _cancellationToken = cancellationToken;
     }
 
     public long Count { get; private set; }
 
+    /// <summary>How many findings waited for a chunk merging in the background (the tests).</summary>
+    internal long Waited { get; private set; }
+
     /// <param name="cancellationToken">Also stops the chunks merged in the background.</param>
     /// <param name="chunkRows">
-    /// Merges chunks of this many from the first finding on, however fast they come (the tests); null: chunks of
-    /// <see cref="ChunkRows"/> once told, until the findings come faster than they merge.
+    /// Merges chunks of this many from the first finding on (the tests); null: chunks of <see cref="ChunkRows"/> once told.
     /// </param>
     internal static async Task<FindingWriter> OpenAsync(
         NpgsqlDataSource dataSource, long runId, ReconciliationWindow window, CancellationToken cancellationToken, int? chunkRows = null)
@@ -117,30 +121,30 @@ public sealed class FindingWriter : IAsyncDisposable
         {
             if (!_merging.IsCompleted)
             {
-                // At most four chunks' worth waits in memory (a chunk merges in 0.3-1.1 s, while a 3 M-order day at
-                // 10 % adds 19k findings a second: with one chunk's worth of room, one slow chunk ended the chunking).
-                if (_waiting.Count < 4 * _chunkRows)
-                {
-                    _waiting.Add((finding, businessDate));
-                    return;
-                }
-
-                // Past that, the run adds findings faster than chunks merge (a vendor's outage puts a third of its
-                // orders in one stretch of the day): it waits for this chunk once, and the rest are merged at the end,
-                // in one join, as a writer never told to chunk merges them (the outage day, ten chunks merged behind a
-                // burst of 190k findings: rules 5.1 s, waiting on them, against 0.9-1.3 s). Not for the tests' chunks of a
-                // few, which must merge however fast the findings come.
-                _chunking = !_outpacedStopsChunking;
+                // The connection is busy with the chunk: the finding waits, encoded as the COPY will take it, in a file
+                // (memory stays flat however many wait: a vendor's outage puts a third of its orders in one stretch of
+                // the day, 190k findings in two seconds at 1 M orders, where a chunk of 60k merges in 2.4 s beside the
+                // evidence). They all join the next chunk, which is larger when the findings outpace the merges.
+                _waiting ??= BinaryCopyWriter.Rows(
+                    _waitingFile = new FileStream(
+                        Path.Combine(Path.GetTempPath(), $"reconciler-findings-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
+                        FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose),
+                    StageColumns);
+                Write(_waiting, finding, businessDate);
+                _waitingRows++;
+                Waited++;
+                return;
             }
 
-            // The chunk is merged (or four chunks' worth waits): its errors surface here, and the connection is free for
-            // the next chunk's COPY. Waiting here blocks the merge's thread, once a run at most outside the tests.
+            // The chunk is merged: its errors surface here, and the connection is free for the next chunk's COPY.
             _merging.GetAwaiter().GetResult();
             _merging = null;
             WriteWaiting();
         }
 
-        Write(finding, businessDate);
+        _copy ??= BinaryCopyWriter.Begin(_connection, "finding_chunk", StageColumns);
+        Write(_copy, finding, businessDate);
+        _chunked++;
         // Only while the run adds the findings it evaluated: the compensated_but_resolved ones come last, few, once
         // what resolves is staged, and are merged with the last chunk.
         if (_chunking && _chunked >= _chunkRows && !_resolvableStaged)
@@ -149,36 +153,43 @@ public sealed class FindingWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends the findings that waited for the last chunk into the next one's COPY.</summary>
     private void WriteWaiting()
     {
-        foreach (var (finding, businessDate) in _waiting)
+        if (_waitingRows == 0)
         {
-            Write(finding, businessDate);
+            return;
         }
 
-        _waiting.Clear();
+        _waiting!.FlushRows();
+        var bytes = _waitingFile!.Position;
+        _waitingFile.Position = 0;
+        _copy ??= BinaryCopyWriter.Begin(_connection, "finding_chunk", StageColumns);
+        _copy.WriteRows(_waitingFile, bytes);
+        _chunked += _waitingRows;
+        _waitingRows = 0;
+        _waitingFile.Position = 0;
+        _waitingFile.SetLength(0);
     }
 
-    private void Write(Finding finding, DateOnly businessDate)
+    private static void Write(BinaryCopyWriter copy, Finding finding, DateOnly businessDate)
     {
-        _copy ??= BinaryCopyWriter.Begin(_connection, "finding_chunk", StageColumns);
-        _copy.StartRow();
-        _copy.Write(finding.FindingId);
-        _copy.Write(finding.Kind.ToName());
-        _copy.Write(businessDate);
-        _copy.WriteOrNull(finding.OrderNo);
-        _copy.WriteOrNull(finding.Provider);
-        _copy.WriteOrNull(finding.ProviderTxnId);
-        _copy.WriteOrNull(finding.Vendor);
-        _copy.WriteOrNull(finding.ExpectedAmount);
-        _copy.WriteOrNull(finding.ChargedAmount);
-        _copy.WriteOrNull(finding.DeliveredQuantity);
-        _copy.WriteOrNull(finding.OrderedQuantity);
-        _copy.WriteOrNull(finding.Currency);
-        _copy.Write(finding.Action.ToName());
-        _copy.WriteOrNull(finding.CompensationAmount);
-        _copy.Write(finding.Detail);
-        _chunked++;
+        copy.StartRow();
+        copy.Write(finding.FindingId);
+        copy.Write(finding.Kind.ToName());
+        copy.Write(businessDate);
+        copy.WriteOrNull(finding.OrderNo);
+        copy.WriteOrNull(finding.Provider);
+        copy.WriteOrNull(finding.ProviderTxnId);
+        copy.WriteOrNull(finding.Vendor);
+        copy.WriteOrNull(finding.ExpectedAmount);
+        copy.WriteOrNull(finding.ChargedAmount);
+        copy.WriteOrNull(finding.DeliveredQuantity);
+        copy.WriteOrNull(finding.OrderedQuantity);
+        copy.WriteOrNull(finding.Currency);
+        copy.Write(finding.Action.ToName());
+        copy.WriteOrNull(finding.CompensationAmount);
+        copy.Write(finding.Detail);
     }
 
     /// <summary>
@@ -447,6 +458,11 @@ public sealed class FindingWriter : IAsyncDisposable
         if (_copy is not null)
         {
             await _copy.DisposeAsync();
+        }
+
+        if (_waitingFile is not null)
+        {
+            await _waitingFile.DisposeAsync();
         }
 
         // A broken connection has already lost the transaction; rolling back would only hide the error that broke it.

@@ -1,4 +1,6 @@
 using Reconciler.Storage.Reconciliation;
+using Reconciler.Storage.Tests.Support;
+using static Reconciler.Storage.Tests.Support.Evidence;
 
 namespace Reconciler.Storage.Tests.Reconciliation;
 
@@ -9,4 +11,32 @@ namespace Reconciler.Storage.Tests.Reconciliation;
 public sealed class ChunkedFindingWriterTests : FindingWriterTests
 {
     protected override ReconciliationStore Store => new(Database.DataSource) { FindingChunkRows = 2 };
+
+    [Fact]
+    public async Task Add_KeepsTheFindingsAddedWhileAChunkMerges_AndTheNextChunksMergeThemAll()
+    {
+        var runId = await CreateRunAsync();
+        var findings = Enumerable.Range(0, 3_000).Select(i => Findings.ChargedNotDelivered($"KM2026111800{i:D5}")).ToList();
+
+        FindingChanges changes;
+        long waited;
+        await using (var writer = await Store.BeginFindingsAsync(runId, WindowFor(Day), Ct))
+        {
+            foreach (var finding in findings)
+            {
+                writer.Add(finding, Day);
+            }
+
+            waited = writer.Waited;
+            changes = await writer.CommitAsync(Ct);
+        }
+
+        waited.Should().BePositive("a chunk merges in milliseconds, a finding is added in microseconds");
+        changes.New.Should().Be(findings.Count);
+        changes.RequestsCreated.Should().Be(findings.Count);
+        (await Database.QueryAsync<string>("SELECT finding_id FROM run_finding WHERE run_id = @runId", new { runId }))
+            .Should().BeEquivalentTo(findings.Select(f => f.FindingId));
+        (await Database.QueryAsync<(string, decimal)>("SELECT request_id, amount FROM compensation_request"))
+            .Should().BeEquivalentTo(findings.Select(f => (f.FindingId, f.CompensationAmount!.Value)));
+    }
 }
