@@ -138,8 +138,7 @@ public sealed class FindingWriter : IAsyncDisposable
             WriteWaiting();
         }
 
-        _copy ??= BinaryCopyWriter.Begin(_connection, "finding_chunk", StageColumns);
-        Write(_copy, finding, businessDate);
+        Write(ChunkCopy(), finding, businessDate);
         _chunked++;
         // Only while the run adds the findings it evaluated: the compensated_but_resolved ones come last, few, once
         // what resolves is staged, and are merged with the last chunk.
@@ -176,13 +175,15 @@ public sealed class FindingWriter : IAsyncDisposable
         _waiting!.FlushRows();
         var bytes = _waitingFile!.Position;
         _waitingFile.Position = 0;
-        _copy ??= BinaryCopyWriter.Begin(_connection, "finding_chunk", StageColumns);
-        _copy.WriteRows(_waitingFile, bytes);
+        ChunkCopy().WriteRows(_waitingFile, bytes);
         _chunked += _waitingRows;
         _waitingRows = 0;
-        _waitingFile.Position = 0;
+        // Emptied for the next findings that wait (the position follows the length back to 0).
         _waitingFile.SetLength(0);
     }
+
+    /// <summary>The COPY into <c>finding_chunk</c> under way, or a new one (after a chunk's merge ended the last).</summary>
+    private BinaryCopyWriter ChunkCopy() => _copy ??= BinaryCopyWriter.Begin(_connection, "finding_chunk", StageColumns);
 
     private static void Write(BinaryCopyWriter copy, Finding finding, DateOnly businessDate)
     {
