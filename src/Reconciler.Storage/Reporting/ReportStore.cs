@@ -174,10 +174,34 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     /// </summary>
     public IEnumerable<RunFindingRow> ReadRunFindings(long runId, bool resolved, bool largestAmountFirst)
     {
-        using var connection = dataSource.OpenConnection();
-        foreach (var row in connection.Query<RunFindingRow>(RunFindingsSql(resolved, largestAmountFirst), new { runId }, buffered: false, commandTimeout: 0))
+        using var findings = OpenRunFindings(runId, resolved, largestAmountFirst);
+        foreach (var row in findings.Rows())
         {
             yield return row;
+        }
+    }
+
+    private RunFindingReader OpenRunFindings(long runId, bool resolved, bool largestAmountFirst)
+    {
+        var connection = dataSource.OpenConnection();
+        try
+        {
+            var command = new NpgsqlCommand(RunFindingsSql(resolved, largestAmountFirst), connection) { CommandTimeout = 0 };
+            command.Parameters.AddWithValue("runId", runId);
+            try
+            {
+                return new RunFindingReader(connection, command, command.ExecuteReader());
+            }
+            catch
+            {
+                command.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
         }
     }
 
@@ -210,16 +234,21 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         }
     }
 
+    // The columns sorted by come first, so that PostgreSQL compares them where it finds them at once: placed after the
+    // row (ORDER BY expressions go at its end, behind the detail text) each comparison walked every column to reach
+    // them, and nearly every comparison of the by-amount order goes past its first key (an outage day's 202 k findings
+    // hold 36 distinct amounts): alone in psql 1.29-1.33 s against 0.63-0.68 s for that read. The reader skips them.
     private static string RunFindingsSql(bool resolved, bool largestAmountFirst) =>
         $"""
-        {RunFindingColumns}
+        SELECT {(largestAmountFirst ? "coalesce(compensation_amount, charged_amount) AS SortAmount, " : string.Empty)}coalesce(order_no, provider_txn_id, '') COLLATE "C" AS SortKey,
+               kind COLLATE "C" AS Kind, finding_id COLLATE "C" AS FindingId, {RunFindingColumns}
         FROM run_finding WHERE run_id = @runId AND {(resolved ? "change = 'resolved'" : "change <> 'resolved'")}
-        ORDER BY {(largestAmountFirst ? "coalesce(compensation_amount, charged_amount) DESC NULLS LAST, " : string.Empty)}coalesce(order_no, provider_txn_id, '') COLLATE "C", kind COLLATE "C", finding_id COLLATE "C"
+        ORDER BY {(largestAmountFirst ? "SortAmount DESC NULLS LAST, " : string.Empty)}SortKey, Kind, FindingId
         """;
 
     private const string RunFindingColumns =
             """
-            SELECT finding_id AS FindingId, kind AS Kind, business_date::timestamp AS BusinessDate, order_no AS OrderNo,
+            business_date::timestamp AS BusinessDate, order_no AS OrderNo,
                    provider AS Provider, provider_txn_id AS ProviderTxnId, vendor AS Vendor, expected_amount AS ExpectedAmount,
                    charged_amount AS ChargedAmount, delivered_quantity AS DeliveredQuantity, ordered_quantity AS OrderedQuantity,
                    currency AS Currency, compensation_action AS CompensationAction, compensation_amount AS CompensationAmount,

@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 
 namespace Reconciler.Storage.Reporting;
@@ -18,7 +17,44 @@ public sealed class RunFindingReader : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The rows, once; the caller disposes the reader after them.</summary>
-    public IEnumerable<RunFindingRow> Rows() => _reader.Parse<RunFindingRow>();
+    /// <remarks>
+    /// Read by column name, so that the query may lead with the columns it sorts by (<see cref="ReportStore"/>) and the
+    /// reader skips them.
+    /// </remarks>
+    public IEnumerable<RunFindingRow> Rows()
+    {
+        var r = _reader;
+        var findingId = r.GetOrdinal(nameof(RunFindingRow.FindingId));
+        var kind = r.GetOrdinal(nameof(RunFindingRow.Kind));
+        var businessDate = r.GetOrdinal(nameof(RunFindingRow.BusinessDate));
+        var orderNo = r.GetOrdinal(nameof(RunFindingRow.OrderNo));
+        var provider = r.GetOrdinal(nameof(RunFindingRow.Provider));
+        var providerTxnId = r.GetOrdinal(nameof(RunFindingRow.ProviderTxnId));
+        var vendor = r.GetOrdinal(nameof(RunFindingRow.Vendor));
+        var expectedAmount = r.GetOrdinal(nameof(RunFindingRow.ExpectedAmount));
+        var chargedAmount = r.GetOrdinal(nameof(RunFindingRow.ChargedAmount));
+        var deliveredQuantity = r.GetOrdinal(nameof(RunFindingRow.DeliveredQuantity));
+        var orderedQuantity = r.GetOrdinal(nameof(RunFindingRow.OrderedQuantity));
+        var currency = r.GetOrdinal(nameof(RunFindingRow.Currency));
+        var compensationAction = r.GetOrdinal(nameof(RunFindingRow.CompensationAction));
+        var compensationAmount = r.GetOrdinal(nameof(RunFindingRow.CompensationAmount));
+        var detail = r.GetOrdinal(nameof(RunFindingRow.Detail));
+        var change = r.GetOrdinal(nameof(RunFindingRow.Change));
+        while (r.Read())
+        {
+            yield return new RunFindingRow(
+                r.GetString(findingId), r.GetString(kind), r.GetDateTime(businessDate), Text(r, orderNo), Text(r, provider),
+                Text(r, providerTxnId), Text(r, vendor), Amount(r, expectedAmount), Amount(r, chargedAmount),
+                Quantity(r, deliveredQuantity), Quantity(r, orderedQuantity), Text(r, currency), r.GetString(compensationAction),
+                Amount(r, compensationAmount), r.GetString(detail), r.GetString(change));
+        }
+    }
+
+    private static string? Text(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+
+    private static decimal? Amount(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetDecimal(ordinal);
+
+    private static int? Quantity(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetInt32(ordinal);
 
     public void Dispose()
     {

@@ -218,6 +218,43 @@ public sealed class ReportStoreTests : DatabaseTest
     }
 
     [Fact]
+    public async Task ReadRunFindings_ReadsEveryColumnAsStored_AndLeavesTheSortColumnsOut()
+    {
+        // The reader reads by column name (the query leads with the columns it sorts by): each column once with every
+        // value set, amounts with their scale, and once with every column that may be empty left empty.
+        var runId = await CreateRunAsync();
+        await using (var insert = Database.DataSource.CreateCommand(
+            """
+            INSERT INTO run_finding (run_id, finding_id, change, kind, business_date, order_no, provider, provider_txn_id, vendor,
+                                     expected_amount, charged_amount, delivered_quantity, ordered_quantity, currency,
+                                     compensation_action, compensation_amount, detail)
+            VALUES ($1, 'full', 'new', 'partially_delivered', DATE '2026-11-18', 'KM7', 'alipay', 'T7', 'fulu',
+                    30.000, 29.5, 1, 3, 'CNY', 'refund', 19.67, 'delivered 1 of 3'),
+                   ($1, 'empty', 'open', 'orphan_charge', DATE '2026-11-17', NULL, NULL, NULL, NULL,
+                    NULL, NULL, NULL, NULL, NULL, 'manual_review', NULL, '')
+            """))
+        {
+            insert.Parameters.AddWithValue(runId);
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        RunFindingRow[] expected =
+        [
+            new("full", "partially_delivered", new DateTime(2026, 11, 18), "KM7", "alipay", "T7", "fulu", 30.000m, 29.5m, 1, 3, "CNY",
+                "refund", 19.67m, "delivered 1 of 3", "new"),
+            new("empty", "orphan_charge", new DateTime(2026, 11, 17), null, null, null, null, null, null, null, null, null,
+                "manual_review", null, "", "open"),
+        ];
+        foreach (var largestAmountFirst in new[] { false, true })
+        {
+            var rows = Reports.ReadRunFindings(runId, resolved: false, largestAmountFirst).ToList();
+            rows.Should().Equal(largestAmountFirst ? expected : [expected[1], expected[0]]);
+            rows[0].BusinessDate.Kind.Should().Be(DateTimeKind.Unspecified);
+            rows.Single(r => r.FindingId == "full").ExpectedAmount!.Value.Scale.Should().Be(3, "30.000 keeps its scale");
+        }
+    }
+
+    [Fact]
     public async Task ReadRunFindings_StreamsEachOrderAsTheReportListsIt_AndTheReadSentAheadReturnsTheSameRows()
     {
         var runId = await CreateRunAsync();
