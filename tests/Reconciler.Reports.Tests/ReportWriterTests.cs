@@ -1,3 +1,5 @@
+using Reconciler.Core.Matching;
+using Reconciler.Reports.Model;
 using static Reconciler.Reports.Tests.SampleReports;
 
 namespace Reconciler.Reports.Tests;
@@ -38,7 +40,22 @@ public sealed class ReportWriterTests : IDisposable
         Directory.GetFiles(_root, "*.tmp").Should().BeEmpty();
     }
 
-    public static TheoryData<string> FindingSets => new() { "sample", "none", "resolved too" };
+    public static TheoryData<string> FindingSets => new() { "sample", "none", "resolved too", "escapes and empties" };
+
+    // Text the writers must escape (markup, quotes, control and line-separator characters, Chinese, an emoji), every
+    // column that may be empty empty, and amounts with their scale and a sign.
+    private static IReadOnlyList<ReportedFinding> EscapesAndEmpties() =>
+    [
+        Reported(new Finding(
+            "id-\"q\"", FindingKind.DeliveredWrongAccount, "单号-<1>&", "wechat", "T'1", "vendor\t\u2028",
+            5.000m, -0.10m, 0, 3, "CNY", CompensationAction.ManualReview, null,
+            "<b>\"quoted\" & 'single'</b>\r\n\t中文 \u2028 😀 \\ /"), ReportStatus.Open),
+        Reported(new Finding(
+            "id-empty", FindingKind.OrphanCharge, null, null, null, null, null, null, null, null, null, CompensationAction.None, null, "")),
+        Reported(new Finding(
+            "id-refund", FindingKind.PartiallyDelivered, "A1", "alipay", "2026112522001", "fulu", 100m, 100.00m, 1, 3, "CNY",
+            CompensationAction.Refund, 66.67m, "delivered 1 of 3")),
+    ];
 
     [Theory]
     [MemberData(nameof(FindingSets))]
@@ -48,6 +65,7 @@ public sealed class ReportWriterTests : IDisposable
         {
             "none" => Report(findings: []),
             "resolved too" => Report(resolved: Report().Findings.ToList()),
+            "escapes and empties" => Report(findings: EscapesAndEmpties(), resolved: EscapesAndEmpties()),
             _ => Report(),
         };
         var together = Path.Combine(_root, "together");
