@@ -87,9 +87,7 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
             throw new InvalidOperationException("a COPY's rows are flushed by CompleteAsync");
         }
 
-        EndRow();
-        _fieldsInRow = -1;
-        Flush();
+        FlushWholeRows();
     }
 
     /// <summary>
@@ -104,9 +102,7 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
             throw new InvalidOperationException("rows are written into a COPY, not into kept rows");
         }
 
-        EndRow();
-        _fieldsInRow = -1;
-        Flush();
+        FlushWholeRows();
         while (count > 0)
         {
             var read = rows.Read(_buffer, 0, (int)Math.Min(count, BufferSize));
@@ -336,6 +332,14 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
         }
 
         await _copy.DisposeAsync();
+    }
+
+    /// <summary>Checks that the last row is whole and sends what the buffer holds, so that other rows' bytes may follow.</summary>
+    private void FlushWholeRows()
+    {
+        EndRow();
+        _fieldsInRow = -1;
+        Flush();
     }
 
     private void EndRow()

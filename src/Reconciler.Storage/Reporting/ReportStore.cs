@@ -186,8 +186,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         var connection = dataSource.OpenConnection();
         try
         {
-            var command = new NpgsqlCommand(RunFindingsSql(resolved, largestAmountFirst), connection) { CommandTimeout = 0 };
-            command.Parameters.AddWithValue("runId", runId);
+            var command = RunFindingsCommand(connection, runId, resolved, largestAmountFirst);
             try
             {
                 return new RunFindingReader(connection, command, command.ExecuteReader());
@@ -215,8 +214,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            var command = new NpgsqlCommand(RunFindingsSql(resolved, largestAmountFirst), connection) { CommandTimeout = 0 };
-            command.Parameters.AddWithValue("runId", runId);
+            var command = RunFindingsCommand(connection, runId, resolved, largestAmountFirst);
             try
             {
                 return new RunFindingReader(connection, command, await command.ExecuteReaderAsync(cancellationToken));
@@ -232,6 +230,13 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    private static NpgsqlCommand RunFindingsCommand(NpgsqlConnection connection, long runId, bool resolved, bool largestAmountFirst)
+    {
+        var command = new NpgsqlCommand(RunFindingsSql(resolved, largestAmountFirst), connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("runId", runId);
+        return command;
     }
 
     // The columns sorted by come first, so that PostgreSQL compares them where it finds them at once: placed after the
