@@ -14,6 +14,13 @@ public sealed class BusinessCalendar
         Zone = FindZone(timeZoneId);
     }
 
+    /// <summary>A calendar of <paramref name="zone"/> itself (a zone made in code, or one already found).</summary>
+    public BusinessCalendar(TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        Zone = zone;
+    }
+
     public TimeZoneInfo Zone { get; }
 
     /// <summary>The instant business date <paramref name="date"/> starts at, in UTC.</summary>
@@ -22,7 +29,17 @@ public sealed class BusinessCalendar
     /// <summary>The instant the day after <paramref name="date"/> starts at, in UTC.</summary>
     public DateTimeOffset EndOf(DateOnly date) => StartOf(date.AddDays(1));
 
-    public DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+    /// <summary>
+    /// The business date <paramref name="instant"/> falls on. A run asks this of every order it looks at, in the order
+    /// of their numbers, so mostly minute after minute of one day: the zone's offset is looked up once per minute of UTC
+    /// (<see cref="OffsetCache"/>), where each lookup searched the zone's adjustment rules.
+    /// </summary>
+    public DateOnly DateOf(DateTimeOffset instant)
+    {
+        var utc = instant.UtcDateTime;
+        var offset = OffsetCache.Of(Zone, utc, fromUtc: true, static (zone, at) => zone.GetUtcOffset(at));
+        return DateOnly.FromDateTime(utc + offset);
+    }
 
     /// <summary>
     /// Reads a wall-clock time of <paramref name="zone"/> as a UTC instant. A time skipped by a clock change is read
@@ -33,10 +50,55 @@ public sealed class BusinessCalendar
     {
         ArgumentNullException.ThrowIfNull(zone);
         var unspecified = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
-        var offset = zone.IsInvalidTime(unspecified)
-            ? zone.GetUtcOffset(unspecified.AddHours(-1))
-            : zone.GetUtcOffset(unspecified);
+        // Once per minute of wall-clock time (OffsetCache): the readers convert a file's times one line after another,
+        // and each conversion searched the zone's adjustment rules twice (1.2 % of the machine's samples in a 1 M run).
+        var offset = OffsetCache.Of(zone, unspecified, fromUtc: false, static (z, at) => WallClockOffset(z, at));
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
+    }
+
+    private static TimeSpan WallClockOffset(TimeZoneInfo zone, DateTime unspecified) =>
+        zone.IsInvalidTime(unspecified) ? zone.GetUtcOffset(unspecified.AddHours(-1)) : zone.GetUtcOffset(unspecified);
+
+    /// <summary>
+    /// The offsets of the minutes a thread looked up last, per direction (UTC or wall clock), reused for every time within
+    /// them: sixteen slots, a minute's slot by its number, so that a line's two times (created and paid, say) a few
+    /// minutes apart do not evict each other. A minute is kept only when its first and last tick have the offset its
+    /// time had: a clock change inside a minute (none since the 1970s, but old zone data has some) leaves it uncached,
+    /// and each time there is looked up.
+    /// </summary>
+    private static class OffsetCache
+    {
+        private const int Slots = 16;
+
+        [ThreadStatic]
+        private static Entry?[]? t_utc;
+
+        [ThreadStatic]
+        private static Entry?[]? t_wallClock;
+
+        public static TimeSpan Of(TimeZoneInfo zone, DateTime at, bool fromUtc, Func<TimeZoneInfo, DateTime, TimeSpan> lookUp)
+        {
+            var minute = at.Ticks / TimeSpan.TicksPerMinute;
+            var slots = fromUtc ? t_utc ??= new Entry?[Slots] : t_wallClock ??= new Entry?[Slots];
+            var slot = (int)(minute % Slots);
+            if (slots[slot] is { } last && last.Minute == minute && ReferenceEquals(last.Zone, zone))
+            {
+                return last.Offset;
+            }
+
+            var offset = lookUp(zone, at);
+            var first = new DateTime(minute * TimeSpan.TicksPerMinute, at.Kind);
+            if (minute < DateTime.MaxValue.Ticks / TimeSpan.TicksPerMinute
+                && lookUp(zone, first) == offset
+                && lookUp(zone, first.AddTicks(TimeSpan.TicksPerMinute - 1)) == offset)
+            {
+                slots[slot] = new Entry(zone, minute, offset);
+            }
+
+            return offset;
+        }
+
+        private sealed record Entry(TimeZoneInfo Zone, long Minute, TimeSpan Offset);
     }
 
     /// <summary>Reads a business date written <c>yyyy-MM-dd</c> (surrounding spaces allowed), as every input of ours takes it.</summary>

@@ -130,4 +130,68 @@ public class BusinessCalendarTests
 
         act.Should().Throw<TimeZoneNotFoundException>();
     }
+
+    // The offsets are looked up once per minute and reused (BusinessCalendar.OffsetCache): every time of a walk second by
+    // second through Amsterdam's clock changes, and through those of a zone whose clocks change half a minute past
+    // midnight (so that a date turns back within a minute), converts as the zone's own rules say, read one after
+    // another as the readers read them.
+    public static TheoryData<string> Zones => new() { "Europe/Amsterdam", "Asia/Shanghai", "half-minute" };
+
+    private static TimeZoneInfo ZoneNamed(string name) =>
+        name == "half-minute"
+            ? TimeZoneInfo.CreateCustomTimeZone(
+                "half-minute", TimeSpan.FromHours(1), "half-minute", "standard", "summer",
+                [
+                    TimeZoneInfo.AdjustmentRule.CreateAdjustmentRule(
+                        new DateTime(2000, 1, 1), new DateTime(2099, 12, 31), TimeSpan.FromHours(1),
+                        TimeZoneInfo.TransitionTime.CreateFixedDateRule(new DateTime(1, 1, 1, 0, 0, 30), 3, 29),
+                        TimeZoneInfo.TransitionTime.CreateFixedDateRule(new DateTime(1, 1, 1, 0, 0, 30), 10, 25)),
+                ])
+            : BusinessCalendar.FindZone(name);
+
+    private static IEnumerable<DateTime> Seconds(DateTime from, DateTime to)
+    {
+        for (var at = from; at < to; at = at.AddSeconds(1))
+        {
+            yield return at;
+            yield return at.AddTicks(TimeSpan.TicksPerSecond - 1);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Zones))]
+    public void ToInstant_ConvertsEveryTimeAsTheZonesRulesSay_SecondAfterSecondThroughItsClockChanges(string name)
+    {
+        var zone = ZoneNamed(name);
+        var times = Seconds(new DateTime(2026, 3, 28, 23, 30, 0), new DateTime(2026, 3, 29, 3, 30, 0))
+            .Concat(Seconds(new DateTime(2026, 10, 24, 22, 30, 0), new DateTime(2026, 10, 25, 3, 30, 0)));
+        // Each time and two later ones, in turn (a line's created and paid times; 16 minutes later shares a cache slot).
+        foreach (var wallClock in times.SelectMany(t => new[] { t, t.AddMinutes(7), t.AddMinutes(16) }))
+        {
+            var offset = zone.IsInvalidTime(wallClock) ? zone.GetUtcOffset(wallClock.AddHours(-1)) : zone.GetUtcOffset(wallClock);
+            var instant = BusinessCalendar.ToInstant(wallClock, zone);
+            if (instant != new DateTimeOffset(wallClock, offset))
+            {
+                instant.Should().Be(new DateTimeOffset(wallClock, offset), "at {0:O}", wallClock);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Zones))]
+    public void DateOf_GivesEveryInstantTheZonesLocalDate_SecondAfterSecondThroughItsClockChanges(string name)
+    {
+        var calendar = new BusinessCalendar(ZoneNamed(name));
+        var times = Seconds(new DateTime(2026, 3, 28, 21, 30, 0, DateTimeKind.Utc), new DateTime(2026, 3, 29, 1, 30, 0, DateTimeKind.Utc))
+            .Concat(Seconds(new DateTime(2026, 10, 24, 20, 30, 0, DateTimeKind.Utc), new DateTime(2026, 10, 25, 1, 30, 0, DateTimeKind.Utc)));
+        foreach (var utc in times.SelectMany(t => new[] { t, t.AddMinutes(7), t.AddMinutes(16) }))
+        {
+            var instant = new DateTimeOffset(utc);
+            var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, calendar.Zone).DateTime);
+            if (calendar.DateOf(instant) != date)
+            {
+                calendar.DateOf(instant).Should().Be(date, "at {0:O}", utc);
+            }
+        }
+    }
 }
