@@ -38,8 +38,9 @@ $$;
 DROP TRIGGER IF EXISTS finding_keep_requested_delete ON finding;
 CREATE TRIGGER finding_keep_requested_delete AFTER DELETE ON finding REFERENCING OLD TABLE AS deleted
     FOR EACH STATEMENT EXECUTE FUNCTION finding_keep_requested();
+-- After the truncation, as the key was checked: a TRUNCATE that empties the requests too (with their history) passes.
 DROP TRIGGER IF EXISTS finding_keep_requested_truncate ON finding;
-CREATE TRIGGER finding_keep_requested_truncate BEFORE TRUNCATE ON finding
+CREATE TRIGGER finding_keep_requested_truncate AFTER TRUNCATE ON finding
     FOR EACH STATEMENT EXECUTE FUNCTION finding_keep_requested();
 -- Fires only for an UPDATE whose SET names finding_id, and calls the function only when the id changes.
 DROP TRIGGER IF EXISTS finding_keep_requested_update ON finding;

@@ -66,6 +66,16 @@ public sealed class RequestedFindingGuardTests : DatabaseTest
     }
 
     [Fact]
+    public async Task Truncate_IsAllowed_WhenTheRequestsAreTruncatedWithTheFindings()
+    {
+        await GivenARunAsync();
+
+        await Database.ExecuteAsync("TRUNCATE finding, compensation_request, compensation_history");
+
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM finding")).Should().Be(0);
+    }
+
+    [Fact]
     public async Task ChangingTheId_IsRefused_ForAFindingARequestNames_AndAllowedForOneNoneNames()
     {
         var (requested, notRequested) = await GivenARunAsync();
