@@ -53,9 +53,18 @@ internal static partial class AlipayFileLines
     {
         var source = context.SourceName;
         HeaderMap? header = null;
+        // Decoded into one buffer, then copied into the line's string: GetString counts a GBK line's characters in one
+        // pass and decodes them in another.
+        var chars = Array.Empty<char>();
         foreach (var (number, bytes) in ByteLines.Read(content))
         {
-            var line = TextEncodings.Gbk.GetString(bytes);
+            var most = TextEncodings.Gbk.GetMaxCharCount(bytes.Length);
+            if (chars.Length < most)
+            {
+                chars = new char[Math.Max(most, 2 * chars.Length)];
+            }
+
+            var line = new string(chars, 0, TextEncodings.Gbk.GetChars(bytes, chars));
             if (line.Trim().Length == 0)
             {
                 continue;
