@@ -55,6 +55,7 @@ internal static partial class FieldParsing
 
     /// <summary>Thousands separators and exponents are refused: a money cell holding them was mangled somewhere.</summary>
     public static bool TryDecimal(string value, out decimal number) =>
+        PlainDecimal.TryParse(value, out number) ||
         decimal.TryParse(
             value,
             NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
