@@ -37,8 +37,11 @@ public sealed class BusinessCalendar
     public DateOnly DateOf(DateTimeOffset instant)
     {
         var utc = instant.UtcDateTime;
-        var offset = OffsetCache.Of(Zone, utc, fromUtc: true, static (zone, at) => zone.GetUtcOffset(at));
-        return DateOnly.FromDateTime(utc + offset);
+        var local = utc.Ticks + OffsetCache.Of(Zone, utc, fromUtc: true, static (zone, at) => zone.GetUtcOffset(at)).Ticks;
+        // At the ends of the calendar the conversion clamps (a mangled file's year 9999 must not fail the run).
+        return local >= DateTime.MinValue.Ticks && local <= DateTime.MaxValue.Ticks
+            ? DateOnly.FromDateTime(new DateTime(local))
+            : DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
     }
 
     /// <summary>

@@ -131,6 +131,14 @@ public class BusinessCalendarTests
         act.Should().Throw<TimeZoneNotFoundException>();
     }
 
+    [Fact]
+    public void DateOf_GivesTheConversionsDate_AtTheEndsOfTheCalendar()
+    {
+        Beijing.DateOf(DateTimeOffset.MaxValue).Should().Be(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.MaxValue, Beijing.Zone).DateTime));
+        var newYork = new BusinessCalendar("America/New_York");
+        newYork.DateOf(DateTimeOffset.MinValue).Should().Be(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.MinValue, newYork.Zone).DateTime));
+    }
+
     // The offsets are looked up once per minute and reused (BusinessCalendar.OffsetCache): every time of a walk second by
     // second through Amsterdam's clock changes, and through those of a zone whose clocks change half a minute past
     // midnight (so that a date turns back within a minute), converts as the zone's own rules say, read one after
