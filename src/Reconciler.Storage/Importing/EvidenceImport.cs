@@ -36,8 +36,7 @@ public sealed class EvidenceImport : IAsyncDisposable
     // a grouping of keys, never a copy missed. Appended as they come and sorted once at the file's end (CopiesWithin):
     // a hash set probed per line was the CLI's hottest frame while importing (1.5 % of the machine's samples in a 1 M
     // run, each add a cache miss in 20-40 MB of entries); a sort of the 8 MB takes tens of milliseconds.
-    private ulong[]? _lineKeys;
-    private int _lineKeyCount;
+    private List<ulong>? _lineKeys;
     private bool _finished;
 
     private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId, bool ordersStraightIn)
@@ -148,13 +147,7 @@ public sealed class EvidenceImport : IAsyncDisposable
         var occurredAt = settlement.OccurredAt.ToUniversalTime();
         copy.Write(occurredAt);
         copy.Write(settlement.ProviderStatus);
-        var key = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(settlement.EntryRef.AsSpan()), HashCode.Combine(settlement.Provider, settlement.EntryType));
-        if (_lineKeys is null || _lineKeyCount == _lineKeys.Length)
-        {
-            Array.Resize(ref _lineKeys, Math.Max(4096, _lineKeyCount * 2));
-        }
-
-        _lineKeys[_lineKeyCount++] = key;
+        (_lineKeys ??= []).Add(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(settlement.EntryRef.AsSpan()), HashCode.Combine(settlement.Provider, settlement.EntryType)));
 
         _firstOccurredAt = _firstOccurredAt is { } first && first <= occurredAt ? first : occurredAt;
         _lastOccurredAt = _lastOccurredAt is { } last && last >= occurredAt ? last : occurredAt;
@@ -203,7 +196,7 @@ public sealed class EvidenceImport : IAsyncDisposable
             return false;
         }
 
-        var keys = _lineKeys.AsSpan(0, _lineKeyCount);
+        var keys = CollectionsMarshal.AsSpan(_lineKeys);
         keys.Sort();
         for (var i = 1; i < keys.Length; i++)
         {
