@@ -37,7 +37,7 @@ public sealed class BusinessCalendar
     public DateOnly DateOf(DateTimeOffset instant)
     {
         var utc = instant.UtcDateTime;
-        var local = utc.Ticks + OffsetCache.Of(Zone, utc, fromUtc: true, static (zone, at) => zone.GetUtcOffset(at)).Ticks;
+        var local = utc.Ticks + OffsetCache.Of(Zone, utc, fromUtc: true).Ticks;
         // At the ends of the calendar the conversion clamps (a mangled file's year 9999 must not fail the run).
         return local >= DateTime.MinValue.Ticks && local <= DateTime.MaxValue.Ticks
             ? DateOnly.FromDateTime(new DateTime(local))
@@ -55,7 +55,7 @@ public sealed class BusinessCalendar
         var unspecified = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
         // Once per minute of wall-clock time (OffsetCache): the readers convert a file's times one line after another,
         // and each conversion searched the zone's adjustment rules twice (1.2 % of the machine's samples in a 1 M run).
-        var offset = OffsetCache.Of(zone, unspecified, fromUtc: false, static (z, at) => WallClockOffset(z, at));
+        var offset = OffsetCache.Of(zone, unspecified, fromUtc: false);
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
     }
 
@@ -79,7 +79,7 @@ public sealed class BusinessCalendar
         [ThreadStatic]
         private static Entry?[]? t_wallClock;
 
-        public static TimeSpan Of(TimeZoneInfo zone, DateTime at, bool fromUtc, Func<TimeZoneInfo, DateTime, TimeSpan> lookUp)
+        public static TimeSpan Of(TimeZoneInfo zone, DateTime at, bool fromUtc)
         {
             var minute = at.Ticks / TimeSpan.TicksPerMinute;
             var slots = fromUtc ? t_utc ??= new Entry?[Slots] : t_wallClock ??= new Entry?[Slots];
@@ -89,17 +89,20 @@ public sealed class BusinessCalendar
                 return last.Offset;
             }
 
-            var offset = lookUp(zone, at);
+            var offset = LookUp(zone, at, fromUtc);
             var first = new DateTime(minute * TimeSpan.TicksPerMinute, at.Kind);
             if (minute < DateTime.MaxValue.Ticks / TimeSpan.TicksPerMinute
-                && lookUp(zone, first) == offset
-                && lookUp(zone, first.AddTicks(TimeSpan.TicksPerMinute - 1)) == offset)
+                && LookUp(zone, first, fromUtc) == offset
+                && LookUp(zone, first.AddTicks(TimeSpan.TicksPerMinute - 1), fromUtc) == offset)
             {
                 slots[slot] = new Entry(zone, minute, offset);
             }
 
             return offset;
         }
+
+        private static TimeSpan LookUp(TimeZoneInfo zone, DateTime at, bool fromUtc) =>
+            fromUtc ? zone.GetUtcOffset(at) : WallClockOffset(zone, at);
 
         private sealed record Entry(TimeZoneInfo Zone, long Minute, TimeSpan Offset);
     }
