@@ -55,12 +55,7 @@ internal static partial class FieldParsing
 
     /// <summary>Thousands separators and exponents are refused: a money cell holding them was mangled somewhere.</summary>
     public static bool TryDecimal(string value, out decimal number) =>
-        PlainDecimal.TryParse(value, out number) ||
-        decimal.TryParse(
-            value,
-            NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
-            CultureInfo.InvariantCulture,
-            out number);
+        PlainDecimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, out number);
 
     /// <summary>An ISO 8601 time that must carry its UTC offset; returned in UTC.</summary>
     public static DateTimeOffset OffsetTime(string field, string value)

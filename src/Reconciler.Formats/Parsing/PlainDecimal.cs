@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Reconciler.Formats.Parsing;
 
 /// <summary>
@@ -12,6 +14,13 @@ internal static class PlainDecimal
 {
     /// <summary>Digits a <see cref="long"/> always holds.</summary>
     private const int MaxDigits = 18;
+
+    /// <summary>
+    /// <see cref="TryParse(ReadOnlySpan{char}, out decimal)"/>, and for anything it declines the full parse with
+    /// <paramref name="styles"/> (invariant culture): what every money cell goes through.
+    /// </summary>
+    public static bool TryParse(string text, NumberStyles styles, out decimal value) =>
+        TryParse(text.AsSpan(), out value) || decimal.TryParse(text, styles, CultureInfo.InvariantCulture, out value);
 
     /// <summary>
     /// Reads an optional <c>-</c>, then digits with at most one <c>.</c> among or after them (at least one digit, at most

@@ -22,7 +22,7 @@ internal static class ProviderParsing
     public static decimal Amount(string field, string? cell)
     {
         var text = Clean(cell);
-        if (!Parsing.PlainDecimal.TryParse(text, out var value) && !decimal.TryParse(text, AmountStyles, CultureInfo.InvariantCulture, out value))
+        if (!Parsing.PlainDecimal.TryParse(text, AmountStyles, out var value))
         {
             throw new RowFormatException(field, text.Length == 0 ? "is empty, an amount is required" : $"'{text}' is not an amount");
         }
