@@ -456,9 +456,12 @@ public static class HtmlReportWriter
         amounts.Count == 0 ? "—" : string.Join("<br>", amounts.Select(a => E(Money(a.Amount, a.Currency))));
 
     private static string MoneyCell(decimal? value, string? currency) =>
-        value is { } amount
-            ? "<td class=\"num\">" + E(Money(amount, currency)) + "</td>"
-            : "<td class=\"num muted\">—</td>";
+        value is { } amount ? NumCell + E(Money(amount, currency)) + "</td>" : NoAmountCell;
+
+    private const string NumCell = "<td class=\"num\">";
+
+    /// <summary>A money cell with no amount.</summary>
+    private const string NoAmountCell = "<td class=\"num muted\">—</td>";
 
     private static string Num(long value) => "<td class=\"num\">" + N(value) + "</td>";
 
@@ -478,13 +481,13 @@ public static class HtmlReportWriter
     {
         if (value is { } amount)
         {
-            w.Write("<td class=\"num\">");
+            w.Write(NumCell);
             WriteEncoded(w, Money(amount, currency));
             w.Write("</td>");
         }
         else
         {
-            w.Write("<td class=\"num muted\">—</td>");
+            w.Write(NoAmountCell);
         }
     }
 
