@@ -153,22 +153,28 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
     /// through its least and greatest order number: carried-over orders numbered below, inside and above the date's
     /// range, with a refund naming only the payment, a copy of a date order's payment naming a carried-over order, and
     /// an order of an earlier date with no open finding (out of scope) numbered inside the range. The two parts of each
-    /// stream in the column's own order (odd seeds) or spelt <c>COLLATE "C"</c> (even), as above.
+    /// stream in the column's own order (odd seeds) or spelt <c>COLLATE "C"</c> (even), as above. Read by range, the
+    /// carried-over orders are streams of their own beside the date's; without one numbered inside the date's range
+    /// (<paramref name="oneInside"/> false, an odd seed) the date's streams test none of their rows against them.
     /// </summary>
     [Theory]
-    [InlineData(11, true)]
-    [InlineData(11, false)]
-    [InlineData(12, true)]
-    [InlineData(12, false)]
-    [InlineData(13, true)]
-    [InlineData(13, false)]
-    public async Task ReadOrderEvidenceAsync_EqualsTheSetBasedQuery_WithOrdersCarriedOverFromEarlierDates(int seed, bool byRange)
+    [InlineData(11, true, true)]
+    [InlineData(11, false, true)]
+    [InlineData(12, true, true)]
+    [InlineData(12, false, true)]
+    [InlineData(13, true, true)]
+    [InlineData(13, false, true)]
+    [InlineData(15, true, false)]
+    [InlineData(17, true, false)]
+    [InlineData(17, false, false)]
+    public async Task ReadOrderEvidenceAsync_EqualsTheSetBasedQuery_WithOrdersCarriedOverFromEarlierDates(int seed, bool byRange, bool oneInside)
     {
         var random = new Random(seed);
         var runId = await CreateRunAsync();
         var day = RandomDay(random);
         var below = Order("KA-carried-1", Beijing(11, 16, 9, 0), amount: 30m, payChannel: "wechat");
-        var inside = Order("KM20261117000002", Beijing(11, 17, 13, 0), amount: 40m, payChannel: "alipay");
+        // Numbered inside the date's range, or (oneInside false) below it, as order numbers that grow with time are.
+        var inside = Order(oneInside ? "KM20261117000002" : "KB-carried-2", Beijing(11, 17, 13, 0), amount: 40m, payChannel: "alipay");
         var above = Order("zz-carried-3", Beijing(11, 17, 20, 0), amount: 50m, payChannel: "wechat");
         var closed = Order("KM20261117000003", Beijing(11, 17, 14, 0), amount: 60m, payChannel: "wechat");
         await ImportOrdersAsync(runId, "orders.csv", [.. day.Orders, below, inside, above, closed]);
@@ -198,12 +204,12 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
                 """
                 INSERT INTO finding (finding_id, kind, business_date, order_no, compensation_action, detail, status, first_run_id, last_run_id)
                 VALUES ('f-below', 'charged_not_delivered', '2026-11-16', 'KA-carried-1', 'refund', '', 'open', @runId, @runId),
-                       ('f-inside', 'amount_mismatch', '2026-11-17', 'KM20261117000002', 'none', '', 'open', @runId, @runId),
+                       ('f-inside', 'amount_mismatch', '2026-11-17', @inside, 'none', '', 'open', @runId, @runId),
                        ('f-above', 'duplicate_charge', '2026-11-17', 'zz-carried-3', 'refund', '', 'open', @runId, @runId),
                        ('f-above-2', 'pending', '2026-11-17', 'zz-carried-3', 'none', '', 'open', @runId, @runId),
                        ('f-closed', 'charged_not_delivered', '2026-11-17', 'KM20261117000003', 'refund', '', 'resolved', @runId, @runId),
                        ('f-orphan', 'orphan_charge', '2026-11-17', 'KM20261117000001', 'none', '', 'open', @runId, @runId)
-                """, new { runId });
+                """, new { runId, inside = inside.OrderNo });
         }
 
         var missing = new HashSet<string>(StringComparer.Ordinal);
