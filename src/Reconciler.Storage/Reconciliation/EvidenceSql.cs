@@ -411,58 +411,59 @@ internal static class EvidenceSql
 
     /// <summary>
     /// <see cref="SharedMoneyLines"/> for a read by range: the copies of every provider line among the lines read whose
-    /// copies name different order numbers, each copy with whether its order is of the date (the range also holds other
-    /// orders' lines). The merge keeps the copies of the date's orders and calls a line shared when they still name
-    /// two orders (<see cref="SharedMoneyLine"/>). Only the differing ones' copies are probed for their order. The
-    /// refunds paired with their payment come from <c>evidence_paired</c> (<see cref="PairReversedLines"/>).
+    /// copies name different order numbers, each copy with whether its order is in scope (of the date, or carried over:
+    /// the range also holds other orders' lines). The merge keeps the copies of the orders in scope and calls a line
+    /// shared when they still name two orders (<see cref="SharedMoneyLine"/>). Only the differing ones' copies are probed
+    /// for their order. The refunds paired with their payment come from <c>evidence_paired</c>
+    /// (<see cref="PairReversedLines"/>), and with <paramref name="carried"/> the carried-over orders' lines from
+    /// <c>carried_line</c> (<see cref="StageCarriedLines"/>): the few lines read beside the date's range.
     /// <para>
-    /// Keys with more than one copy are looked for only where copies can be: among the lines of the provider and entry
-    /// type pairs whose lines read come from two files or more, or from a file that holds copies within itself or is not
-    /// known not to (<c>imported_file.copies_within</c>, migration 0025) — one pass grouping the lines by pair and file,
-    /// a handful of groups — and among the paired refunds' keys, which can have copies under any order. Grouping every
-    /// key read (a million at 1 M orders, 170 MB of hash table) took 2.8-3.5 s before the merge could start, where a day
-    /// of one file per provider found none; this way 1.1-2.3 s (alone in psql, alternating, the same day).
+    /// Keys with more than one copy are looked for only where copies can be: among the date's lines of the provider and
+    /// entry type pairs whose lines read come from two files or more, or from a file that holds copies within itself or
+    /// is not known not to (<c>imported_file.copies_within</c>, migration 0025) — one pass grouping the lines by pair and
+    /// file, a handful of groups — and, for the few lines read beside the range, among their own keys and the date's
+    /// lines with one of those keys (their keys hashed, the date's lines probed). Grouping every key read (a million at
+    /// 1 M orders, 170 MB of hash table) took 2.8-3.5 s before the merge could start, where a day of one file per
+    /// provider found none; this way 1.1-2.3 s (alone in psql, alternating, the same day). A key with two copies among
+    /// the date's lines has them in one file (which the import marks) or in two; one with a copy among the few is found
+    /// by their keys. So the few lines' files do not make a pair suspect: counted with the date's, the carried-over
+    /// orders' lines (files of earlier dates) made every pair suspect and the statement grouped every key of the day
+    /// again (2.19 s on the second day of a 1 M series).
     /// </para>
     /// </summary>
     public static string SharedMoneyLinesByRange(bool carried, bool carriedInRange) =>
         $"""
-        WITH paired AS (
+        WITH few AS (
             SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at, file_id FROM evidence_paired
-        ),
-        named AS NOT MATERIALIZED (
-            {NamedLinesByRange(carriedInRange, ", s.file_id")}
             {(carried
                 ? "UNION ALL\n    SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at, file_id FROM carried_line"
                 : string.Empty)}
         ),
+        named AS NOT MATERIALIZED (
+            {NamedLinesByRange(carriedInRange, ", s.file_id")}
+        ),
         suspect AS MATERIALIZED (
             SELECT source.provider, source.entry_type FROM (
                 SELECT provider, entry_type, file_id FROM named GROUP BY provider, entry_type, file_id
-                UNION
-                SELECT provider, entry_type, file_id FROM paired
             ) source
             LEFT JOIN imported_file f USING (file_id)
             GROUP BY source.provider, source.entry_type
             HAVING count(*) > 1 OR bool_or(f.copies_within IS NOT FALSE)
         ),
         copied AS (
-            SELECT provider, entry_type, entry_ref FROM (
-                -- A filter against the few pairs, not a join: joined, the planner misjudged the pairs and sorted every
-                -- line read by provider and entry type for a merge join (118 MB at 1 M) whenever one pair was suspect.
-                -- With no pair suspect the scan is not started (a one-time filter).
-                SELECT provider, entry_type, entry_ref FROM named
-                WHERE EXISTS (SELECT FROM suspect)
-                  AND provider || E'\x1f' || entry_type = ANY (ARRAY(SELECT provider || E'\x1f' || entry_type FROM suspect))
-                UNION ALL
-                SELECT provider, entry_type, entry_ref FROM paired
-            ) line
+            -- A filter against the few pairs, not a join: joined, the planner misjudged the pairs and sorted every line
+            -- read by provider and entry type for a merge join (118 MB at 1 M) whenever one pair was suspect. With no
+            -- pair suspect the scan is not started (a one-time filter).
+            SELECT provider, entry_type, entry_ref FROM named
+            WHERE EXISTS (SELECT FROM suspect)
+              AND provider || E'\x1f' || entry_type = ANY (ARRAY(SELECT provider || E'\x1f' || entry_type FROM suspect))
             GROUP BY provider, entry_type, entry_ref HAVING count(*) > 1
             UNION
             SELECT provider, entry_type, entry_ref FROM (
                 SELECT provider, entry_type, entry_ref
-                FROM named JOIN (SELECT DISTINCT provider, entry_type, entry_ref FROM paired) key USING (provider, entry_type, entry_ref)
+                FROM named JOIN (SELECT DISTINCT provider, entry_type, entry_ref FROM few) key USING (provider, entry_type, entry_ref)
                 UNION ALL
-                SELECT provider, entry_type, entry_ref FROM paired
+                SELECT provider, entry_type, entry_ref FROM few
             ) line
             GROUP BY provider, entry_type, entry_ref HAVING count(*) > 1
         ),
@@ -470,7 +471,7 @@ internal static class EvidenceSql
             SELECT line.* FROM (
                 SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at FROM named
                 UNION ALL
-                SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at FROM paired
+                SELECT order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at FROM few
             ) line JOIN copied USING (provider, entry_type, entry_ref)
         )
         SELECT c.provider, c.entry_type, c.entry_ref, c.order_no, c.provider_txn_id, c.gross, c.occurred_at,
