@@ -406,6 +406,11 @@ public sealed class FindingWriter : IAsyncDisposable
                        coalesce(k.status = 'open' AND ({Prefixed("k", Compared)}) IS NOT DISTINCT FROM ({Prefixed("s", Compared)}), false) AS unchanged
                 FROM (SELECT DISTINCT ON (finding_id) * FROM finding_chunk ORDER BY finding_id) s
                 {LookedUp(background, "finding", "*", "finding_id")}
+                -- In key order, as the keys' indexes (finding's, run_finding's) take them: a hash join hands the rows
+                -- over in its buckets' order, and each went to a random leaf of both (the findings left at the end of
+                -- a 1 M outage day, 112 k, psql alternating: 2.09-2.74 s against 2.77-3.28 s for the statement). A
+                -- chunk probed by key is in that order already, and nothing is sorted.
+                ORDER BY s.finding_id
             ),
             upsert AS (
                 INSERT INTO finding ({StageColumns}, status, first_run_id, last_run_id)
