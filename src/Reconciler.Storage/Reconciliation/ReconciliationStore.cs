@@ -105,8 +105,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: !watched);
         await using var lines = moneyByRange ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true) : null;
         var carriedApart = byRange && carried;
-        await using var carriedOrders = carriedApart ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true) : null;
-        await using var carriedDeliveries = carriedApart ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true) : null;
+        await using var carriedOrders = carriedApart ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true, EvidenceSql.CarriedReads) : null;
+        await using var carriedDeliveries = carriedApart ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true, EvidenceSql.CarriedReads) : null;
         var ordersStream = orders.ReadAsync(EvidenceSql.ScopeOrders(watched, carried && !carriedApart, scope.Bytewise), window, cancellationToken, scope);
         var deliveriesStream = deliveries.ReadAsync(
             byRange ? EvidenceSql.ScopeDeliveriesByRange(carriedInRange, scope.Bytewise) : EvidenceSql.ScopeDeliveries(watched, carried, scope.Bytewise),
@@ -576,7 +576,8 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
     /// the others import it, so the streams of one merge see the same committed data.
     /// </summary>
     /// <param name="sortOnly">The connection's one statement scans and sorts, hashing nothing day-sized (<see cref="EvidenceSql.SortMemory"/>).</param>
-    private async Task<DaySizedSession> OpenDaySizedAsync(string? snapshot, CancellationToken cancellationToken, bool sortOnly = false)
+    /// <param name="settings">More settings for the connection's statements, if any.</param>
+    private async Task<DaySizedSession> OpenDaySizedAsync(string? snapshot, CancellationToken cancellationToken, bool sortOnly = false, string? settings = null)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
@@ -594,10 +595,11 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
                 await set.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var settings = new NpgsqlCommand(
-                EvidenceSql.AggregateMemory + "; " + EvidenceSql.NoParallelWorkers + (sortOnly ? "; " + EvidenceSql.SortMemory : string.Empty),
+            await using var configure = new NpgsqlCommand(
+                EvidenceSql.AggregateMemory + "; " + EvidenceSql.NoParallelWorkers + (sortOnly ? "; " + EvidenceSql.SortMemory : string.Empty)
+                + (settings is null ? string.Empty : "; " + settings),
                 connection, transaction);
-            await settings.ExecuteNonQueryAsync(cancellationToken);
+            await configure.ExecuteNonQueryAsync(cancellationToken);
             return new DaySizedSession(connection, transaction);
         }
         catch
