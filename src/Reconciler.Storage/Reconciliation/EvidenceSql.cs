@@ -335,9 +335,10 @@ internal static class EvidenceSql
         """;
 
     /// <summary>
-    /// The money lines of <see cref="StageMoneyLines"/> that name their order, read by range (<see cref="PerScopePartByRange"/>)
-    /// when nothing is carried over, straight in the merge's order: nothing staged, the date's lines not joined with its
-    /// orders. The refunds paired with their payment are <see cref="ScopeReversedLinesByRange"/>.
+    /// The date's money lines of <see cref="StageMoneyLines"/> that name their order, read by range
+    /// (<see cref="DatePartByRange"/>), straight in the merge's order: nothing staged, the date's lines not joined with
+    /// its orders. The refunds paired with their payment, and the carried-over orders' lines, are
+    /// <see cref="ScopeReversedLinesByRange"/>.
     /// </summary>
     public static string ScopeMoneyLinesByRange(bool carriedInRange, bool bytewise) =>
         $"""
@@ -353,11 +354,12 @@ internal static class EvidenceSql
     /// merge's order, as a stream of their own. In one <c>UNION ALL</c> with the named lines the two were a sort of the
     /// day's lines: PostgreSQL 15 plans no Merge Append for it, so the named lines could not come from their index in
     /// order (the statement 1.39 s with its sort, the named lines alone 0.84-0.98 s by index, psql at 1 M).
-    /// </summary>
     /// <para>
     /// With orders carried over (<paramref name="carried"/>) the stream also holds their named lines, staged by
-    /// <see cref="StageCarriedLines"/> (a few hundred thousand at most, sorted here): the date's named lines leave them out.
+    /// <see cref="StageCarriedLines"/> and sorted here with the pairs (as many as the carried-over orders have, not the
+    /// day's): the date's named lines leave them out.
     /// </para>
+    /// </summary>
     public static string ScopeReversedLinesByRange(bool carried, bool bytewise) =>
         $"""
         SELECT * FROM (
