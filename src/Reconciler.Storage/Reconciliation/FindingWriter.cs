@@ -93,8 +93,6 @@ public sealed class FindingWriter : IAsyncDisposable
                     provider_txn_id text, vendor text, expected_amount numeric, charged_amount numeric, delivered_quantity integer,
                     ordered_quantity integer, currency text, compensation_action text NOT NULL, compensation_amount numeric,
                     detail text NOT NULL) ON COMMIT DROP;
-                -- Looked up by id in what resolves (NOT EXISTS): a nested loop over it probes instead of rescanning it.
-                CREATE INDEX ON finding_stage (finding_id);
                 CREATE TEMP TABLE finding_chunk (LIKE finding_stage) ON COMMIT DROP;
                 """, transaction: transaction, cancellationToken: cancellationToken));
             return new FindingWriter(connection, transaction, runId, window, chunkRows, cancellationToken);
@@ -592,6 +590,11 @@ public sealed class FindingWriter : IAsyncDisposable
                 await ExecuteAsync("ANALYZE finding (finding_id, kind, business_date, order_no, status)", Parameters, cancellationToken);
             }
 
+            // Looked up by id in what resolves (NOT EXISTS): a nested loop over it probes instead of rescanning it. Built
+            // here, once every chunk is in, from the rows sorted: kept up as each chunk moved in, each finding's key went
+            // to a random leaf, the move's whole cost (a chunk of the 7th day of a 300 k series, 0.56 s; 0.16-0.17 s for
+            // 83 k findings whatever the table's columns), on the connection every finding waits for.
+            await ExecuteAsync("CREATE INDEX ON finding_stage (finding_id)", Parameters, cancellationToken);
             // Every finding but the compensated_but_resolved ones is merged and in finding_stage by now; the statements
             // that read it all want its statistics (the columns they join or filter on).
             await ExecuteAsync(EvidenceSql.AnalyzeTemporary("finding_stage (finding_id, kind, business_date, order_no, compensation_action)"), Parameters, cancellationToken);
