@@ -170,8 +170,7 @@ internal static class EvidenceSql
     /// carried over, beside their part read as a stream of its own (<see cref="CarriedOrders"/>).
     /// </summary>
     private static string DatePartByRange(bool carriedInRange, string select, string column) =>
-        select.Replace("{scope}", string.Empty, StringComparison.Ordinal)
-              .Replace("{bound}", DateBoundByRange(carriedInRange, column), StringComparison.Ordinal);
+        PerScopeParts(carried: false, select, column, string.Empty, DateBoundByRange(carriedInRange, column));
 
     /// <summary>The carried-over orders' part of <paramref name="select"/> alone (<c>column = ANY(@carried)</c>).</summary>
     private static string CarriedPart(string select, string column) =>
@@ -185,8 +184,7 @@ internal static class EvidenceSql
     private static string PerScopeParts(bool carried, string select, string column, string dateScope, string dateBound) =>
         select.Replace("{scope}", dateScope, StringComparison.Ordinal).Replace("{bound}", dateBound, StringComparison.Ordinal)
         + (carried
-            ? "\nUNION ALL\n" + select.Replace("{scope}", string.Empty, StringComparison.Ordinal)
-                                       .Replace("{bound}", $"{column} = ANY(@carried)", StringComparison.Ordinal)
+            ? "\nUNION ALL\n" + CarriedPart(select, column)
             : string.Empty);
 
     /// <summary>

@@ -97,13 +97,12 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         // 300 k series: 3.6 s of staging, pairing and shared lines before the first money line, evidence 7.9 s against
         // 1.9 s on its first day). Only a carried-over order numbered inside the date's range needs leaving out of the
         // date's streams, a test of each of their rows against the array.
-        var moneyByRange = byRange;
         var carriedInRange = carried && CarriedInRange(scope);
         // Joined (the delivery rows with the date's orders, the watched orders with the watch list) a stream may hash
         // day-sized inputs and keeps the day-sized memory; read by range, or the date's orders alone, it only sorts.
         await using var deliveries = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: byRange);
         await using var orders = await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: !watched);
-        await using var lines = moneyByRange ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true) : null;
+        await using var lines = byRange ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true) : null;
         var carriedApart = byRange && carried;
         await using var carriedOrders = carriedApart ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true, EvidenceSql.CarriedReads) : null;
         await using var carriedDeliveries = carriedApart ? await OpenDaySizedAsync(snapshot, cancellationToken, sortOnly: true, EvidenceSql.CarriedReads) : null;
@@ -115,7 +114,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
         var carriedDeliveriesStream = carriedDeliveries?.ReadAsync(EvidenceSql.CarriedDeliveries(scope.Bytewise), window, cancellationToken, scope);
         var moneyStream = lines?.ReadAsync(EvidenceSql.ScopeMoneyLinesByRange(carriedInRange, scope.Bytewise), window, cancellationToken, scope);
         Dictionary<MoneyKey, SharedMoneyLine> shared;
-        if (moneyByRange)
+        if (byRange)
         {
             // Read by range, the money lines naming their order and the refunds paired with a payment of another order
             // are two streams: PostgreSQL plans no Merge Append for their UNION ALL, so as one statement they were a sort
@@ -169,12 +168,12 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             : await moneyStream;
         await using var deliveryReader = await deliveriesStream;
         await using var orderReader = await ordersStream;
-        await using var reversalReader = moneyByRange
+        await using var reversalReader = byRange
             ? await money.ReadAsync(EvidenceSql.ScopeReversedLinesByRange(carried, scope.Bytewise), window, cancellationToken)
             : null;
         await using var carriedOrderReader = carriedOrdersStream is null ? null : await carriedOrdersStream;
         await using var carriedDeliveryReader = carriedDeliveriesStream is null ? null : await carriedDeliveriesStream;
-        var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", cancellationToken, passesOver: moneyByRange);
+        var moneyRows = new SortedStream<MoneyRow>(moneyReader, ReadMoney, r => r.OrderNo, "money lines", cancellationToken, passesOver: byRange);
         var reversalRows = reversalReader is null
             ? null
             : new SortedStream<MoneyRow>(
