@@ -157,7 +157,7 @@ public sealed class ReconciliationRunner(
             CrashPoints.Reach("statistics");
             var missing = await reconciliation.FindMissingSettlementsAsync(runId, window, options.ExpectedProviders, cancellationToken);
             CrashPoints.Reach("missing-settlements");
-            var tally = new EvidenceTally();
+            using var tally = new EvidenceTally();
             // The report's settlement totals depend only on the imported lines: they are counted while PostgreSQL
             // merges the findings on another connection (a core the merge leaves idle), or read back from the cache.
             // So are the incidents' delivery attempts and vendor_down's windows, which need the attempts the evidence

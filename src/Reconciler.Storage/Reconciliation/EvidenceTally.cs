@@ -9,7 +9,7 @@ namespace Reconciler.Storage.Reconciliation;
 /// (orders carried over from earlier dates are not counted): the same figures as <see cref="ReportStore.OrderTotalsAsync"/>
 /// and <see cref="ReportStore.VendorTotalsAsync"/>, without a second pass over a million rows.
 /// </summary>
-public sealed class EvidenceTally
+public sealed class EvidenceTally : IDisposable
 {
     private readonly Dictionary<(string Channel, string Currency), (long Count, decimal Amount)> _orders = [];
     private readonly Dictionary<string, (long Events, long Delivered, long Failed, long InFlight, decimal Cost)> _vendors = new(StringComparer.Ordinal);
@@ -86,4 +86,7 @@ public sealed class EvidenceTally
 
         _vendors[evt.Vendor] = (events, delivered, failed, inFlight, cost);
     }
+
+    /// <summary>Closes what <see cref="Attempts"/> keeps on disk.</summary>
+    public void Dispose() => Attempts.Dispose();
 }

@@ -130,7 +130,7 @@ public sealed class FindingWriter : IAsyncDisposable
                 // (memory stays flat however many wait: a vendor's outage puts a third of its orders in one stretch of
                 // the day, 190k findings in two seconds at 1 M orders, where a chunk of 60k merges in 2.4 s beside the
                 // evidence). They all join the next chunk, which is larger when the findings outpace the merges.
-                _waiting ??= BinaryCopyWriter.Rows(_waitingFile = OpenWaitingFile(), StageColumns);
+                _waiting ??= BinaryCopyWriter.Rows(_waitingFile = KeptRows.OpenScratchFile(), StageColumns);
                 Write(_waiting, finding, businessDate);
                 _waitingRows++;
                 Waited++;
@@ -151,22 +151,6 @@ public sealed class FindingWriter : IAsyncDisposable
         {
             _merging = MergeChunkAsync(background: true, _cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// A file in the system's temporary folder (<c>TMPDIR</c>) that nothing else can open: on Linux its name is removed at
-    /// once, so a run killed mid-merge leaves nothing behind; elsewhere it goes when closed.
-    /// </summary>
-    private static FileStream OpenWaitingFile()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"reconciler-findings-{Guid.NewGuid():N}.tmp");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.Delete(path);
-        }
-
-        return file;
     }
 
     /// <summary>Sends the findings that waited for the last chunk into the next one's COPY.</summary>

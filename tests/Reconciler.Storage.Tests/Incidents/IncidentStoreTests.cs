@@ -72,7 +72,7 @@ public sealed class IncidentStoreTests : DatabaseTest
         var importRun = await ImportThreeFailedOrdersAsync(Order("KM4", Beijing(11, 18, 10, 30)));
         await ImportDeliveriesAsync(importRun, "fulu_20261118.csv", Delivery("fulu", "V3", "KM3", DeliveryStatus.Failed, finishedAt: Beijing(11, 18, 10, 1)));
         // A full look that watches every order (none is called clean).
-        var tally = new EvidenceTally();
+        using var tally = new EvidenceTally();
         var watch = new EvidenceWatch(importRun, _ => false, "test");
         await foreach (var _ in new ReconciliationStore(Database.DataSource).ReadOrderEvidenceAsync(WindowFor(Day), new HashSet<string>(), Ct, tally, watch))
         {

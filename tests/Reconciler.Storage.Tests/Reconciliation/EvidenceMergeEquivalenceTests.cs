@@ -78,7 +78,7 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         }
 
         var missing = new HashSet<string>(StringComparer.Ordinal) { "stripe" };
-        var tally = new EvidenceTally();
+        using var tally = new EvidenceTally();
         var merged = new List<OrderEvidence>();
         await foreach (var order in new ReconciliationStore(Database.DataSource) { ReadByRange = byRange, SpellCodePointOrder = seed % 2 == 0 }.ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct, tally))
         {
@@ -214,7 +214,7 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
 
         var missing = new HashSet<string>(StringComparer.Ordinal);
         var merged = new List<OrderEvidence>();
-        var tally = new EvidenceTally();
+        using var tally = new EvidenceTally();
         await foreach (var order in new ReconciliationStore(Database.DataSource) { ReadByRange = byRange, SpellCodePointOrder = seed % 2 == 0 }.ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct, tally))
         {
             merged.Add(order);
@@ -429,7 +429,7 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         MatchingRules rules, string policy, HashSet<string> missing)
     {
         var watch = new EvidenceWatch(await CreateRunAsync(), rules.CannotBreak, policy);
-        var tally = new EvidenceTally();
+        using var tally = new EvidenceTally();
         var orders = new List<OrderEvidence>();
         await foreach (var order in new ReconciliationStore(Database.DataSource).ReadOrderEvidenceAsync(WindowFor(Day), missing, Ct, tally, watch))
         {
