@@ -58,6 +58,11 @@ internal sealed class KeyHashes(int chunkLength = KeyHashes.ChunkLength)
             next[c] = 1;
         }
 
+        if (_chunks.Count == 1)
+        {
+            return false;
+        }
+
         // Within each chunk the hashes differ: two equal ones come from two chunks, one after the other in the merge.
         var previous = 0UL;
         var first = true;
