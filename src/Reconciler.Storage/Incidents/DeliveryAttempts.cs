@@ -19,14 +19,14 @@ namespace Reconciler.Storage.Incidents;
 public sealed class DeliveryAttempts : IDisposable
 {
     private const long TicksPerMinute = TimeSpan.TicksPerMinute;
+    private const string FailureColumns = "vendor, at, order_no";
+    private const string InFlightColumns = "order_no, vendor";
 
     // Vendor names come as a new string per row: one instance each is kept.
     private readonly Dictionary<string, string> _vendors = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Vendor, long Minute), long> _minutes = [];
     private readonly KeptRows _failures = new(FailureColumns);
     private readonly KeptRows _inFlight = new(InFlightColumns);
-    private const string FailureColumns = "vendor, at, order_no";
-    private const string InFlightColumns = "order_no, vendor";
 
     /// <summary>The imported files' stamp (<c>EvidenceSql.InputsStamp</c>) of the snapshot the rows were read in; null until the merge completes.</summary>
     public string? Inputs { get; private set; }
