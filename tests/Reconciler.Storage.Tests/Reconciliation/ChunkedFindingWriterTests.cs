@@ -30,7 +30,7 @@ public sealed class ChunkedFindingWriterTests : FindingWriterTests
             waited = writer.Waited;
             if (!OperatingSystem.IsWindows())
             {
-                Directory.GetFiles(Path.GetTempPath(), "reconciler-findings-*.tmp").Should()
+                Directory.GetFiles(Path.GetTempPath(), "reconciler-rows-*.tmp").Should()
                     .BeEmpty("the findings wait in a file whose name is gone, so a killed run leaves none behind");
             }
 
