@@ -3,7 +3,7 @@ namespace Reconciler.Storage.Importing;
 /// <summary>
 /// Rows of a binary COPY kept until its connection is free: encoded as the COPY takes them (<see cref="BinaryCopyWriter.Rows"/>)
 /// into a scratch file (<see cref="OpenScratchFile"/>), so that memory stays flat however many there are, and sent into
-/// a COPY whole by <see cref="CopyInto"/> (again from the first row at every call).
+/// a COPY whole by <see cref="CopyInto"/> (again from the first row at every call, until <see cref="Clear"/>).
 /// </summary>
 internal sealed class KeptRows(string columns) : IDisposable
 {
@@ -37,13 +37,26 @@ internal sealed class KeptRows(string columns) : IDisposable
         copy.WriteRows(_file, end);
     }
 
+    /// <summary>Forgets every row kept so far (the file is emptied, and the position follows its length back to 0).</summary>
+    public void Clear()
+    {
+        if (_rows is null)
+        {
+            return;
+        }
+
+        _rows.FlushRows();
+        _file!.SetLength(0);
+        Count = 0;
+    }
+
     public void Dispose() => _file?.Dispose();
 
     /// <summary>
     /// A file in the system's temporary folder (<c>TMPDIR</c>) that nothing else can open: on Linux its name is removed at
     /// once, so a run killed while it is open leaves nothing behind; elsewhere it goes when closed.
     /// </summary>
-    public static FileStream OpenScratchFile()
+    private static FileStream OpenScratchFile()
     {
         var path = Path.Combine(Path.GetTempPath(), $"reconciler-rows-{Guid.NewGuid():N}.tmp");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose);

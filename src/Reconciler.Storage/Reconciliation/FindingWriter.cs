@@ -41,9 +41,7 @@ public sealed class FindingWriter : IAsyncDisposable
     private readonly CancellationToken _cancellationToken;
     private BinaryCopyWriter? _copy;
     // The findings added while a chunk merges, encoded as the COPY will take them, in a file of their own (Add).
-    private FileStream? _waitingFile;
-    private BinaryCopyWriter? _waiting;
-    private long _waitingRows;
+    private readonly KeptRows _waiting = new(StageColumns);
     private Task? _merging;
     private long _chunked;
     private bool? _again;
@@ -130,9 +128,7 @@ public sealed class FindingWriter : IAsyncDisposable
                 // (memory stays flat however many wait: a vendor's outage puts a third of its orders in one stretch of
                 // the day, 190k findings in two seconds at 1 M orders, where a chunk of 60k merges in 2.4 s beside the
                 // evidence). They all join the next chunk, which is larger when the findings outpace the merges.
-                _waiting ??= BinaryCopyWriter.Rows(_waitingFile = KeptRows.OpenScratchFile(), StageColumns);
-                Write(_waiting, finding, businessDate);
-                _waitingRows++;
+                Write(_waiting.StartRow(), finding, businessDate);
                 Waited++;
                 return;
             }
@@ -143,7 +139,9 @@ public sealed class FindingWriter : IAsyncDisposable
             WriteWaiting();
         }
 
-        Write(ChunkCopy(), finding, businessDate);
+        var copy = ChunkCopy();
+        copy.StartRow();
+        Write(copy, finding, businessDate);
         _chunked++;
         // Only while the run adds the findings it evaluated: the compensated_but_resolved ones come last, few, once
         // what resolves is staged, and are merged with the last chunk.
@@ -156,27 +154,23 @@ public sealed class FindingWriter : IAsyncDisposable
     /// <summary>Sends the findings that waited for the last chunk into the next one's COPY.</summary>
     private void WriteWaiting()
     {
-        if (_waitingRows == 0)
+        if (_waiting.Count == 0)
         {
             return;
         }
 
-        _waiting!.FlushRows();
-        var bytes = _waitingFile!.Position;
-        _waitingFile.Position = 0;
-        ChunkCopy().WriteRows(_waitingFile, bytes);
-        _chunked += _waitingRows;
-        _waitingRows = 0;
-        // Emptied for the next findings that wait (the position follows the length back to 0).
-        _waitingFile.SetLength(0);
+        _waiting.CopyInto(ChunkCopy());
+        _chunked += _waiting.Count;
+        // Emptied for the next findings that wait.
+        _waiting.Clear();
     }
 
     /// <summary>The COPY into <c>finding_chunk</c> under way, or a new one (after a chunk's merge ended the last).</summary>
     private BinaryCopyWriter ChunkCopy() => _copy ??= BinaryCopyWriter.Begin(_connection, "finding_chunk", StageColumns);
 
+    /// <summary>Writes the values of a row <paramref name="copy"/> has started.</summary>
     private static void Write(BinaryCopyWriter copy, Finding finding, DateOnly businessDate)
     {
-        copy.StartRow();
         copy.Write(finding.FindingId);
         copy.Write(finding.Kind.ToName());
         copy.Write(businessDate);
@@ -467,10 +461,7 @@ public sealed class FindingWriter : IAsyncDisposable
             await _copy.DisposeAsync();
         }
 
-        if (_waitingFile is not null)
-        {
-            await _waitingFile.DisposeAsync();
-        }
+        _waiting.Dispose();
 
         // A broken connection has already lost the transaction; rolling back would only hide the error that broke it.
         if (!_committed && _connection.FullState == System.Data.ConnectionState.Open)

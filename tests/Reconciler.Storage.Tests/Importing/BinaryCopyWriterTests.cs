@@ -104,6 +104,33 @@ public sealed class BinaryCopyWriterTests : DatabaseTest
     }
 
     [Fact]
+    public async Task KeptRows_SendsEachRowOnce_WhenClearedBetweenTwoCopies()
+    {
+        // FindingWriter's findings that wait: sent into one chunk's COPY, cleared, and the next ones into the next COPY.
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await Execute(connection, "CREATE TEMP TABLE one (k int)");
+        using var kept = new KeptRows("k");
+        foreach (var batch in new[] { Enumerable.Range(0, 3), Enumerable.Range(3, 20_000) })
+        {
+            foreach (var k in batch)
+            {
+                kept.StartRow().Write(k);
+            }
+
+            await using var copy = BinaryCopyWriter.Begin(connection, "one", "k");
+            kept.CopyInto(copy);
+            await copy.CompleteAsync(Ct);
+            kept.Clear();
+            kept.Count.Should().Be(0);
+        }
+
+        await using var read = new NpgsqlCommand("SELECT count(*), count(DISTINCT k), min(k), max(k) FROM one", connection);
+        await using var reader = await read.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue();
+        (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)).Should().Be((20_003L, 20_003L, 0, 20_002));
+    }
+
+    [Fact]
     public async Task StartRow_Throws_WhenTheRowBeforeHasTooFewValues()
     {
         await using var connection = await Database.DataSource.OpenConnectionAsync();
