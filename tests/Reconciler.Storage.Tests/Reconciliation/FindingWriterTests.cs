@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Dapper;
 using Reconciler.Core.Matching;
 using Reconciler.Storage.Reconciliation;
 using Reconciler.Storage.Tests.Support;
@@ -347,6 +349,58 @@ public class FindingWriterTests : DatabaseTest
         breaks[0].Amount.Should().Be(1296.00m);
         breaks[0].NowOwed.Should().Be(648.00m);
         breaks[0].State.Should().Be("completed");
+    }
+
+    [Fact]
+    public async Task CommitAsync_MergesTheChunkAgain_WhenAnotherRunCommitsTheSameFindingWhileItInserts()
+    {
+        // Another run (a later date's, which carries the order over) inserts the same finding and request and commits
+        // only once this run's merge waits on its keys: this run's lookup saw neither, so its plain insert fails on the
+        // key, and the chunk is merged again through ON CONFLICT from its savepoint.
+        await GivenOrdersOfTheDayAsync();
+        var undelivered = Findings.ChargedNotDelivered(Undelivered);
+        var otherRun = await CreateRunAsync(Day.AddDays(1));
+        var runId = await CreateRunAsync();
+        // Opened first, so disposed last: a failed check rolls the other transaction back first, which frees the merge.
+        await using var writer = await Store.BeginFindingsAsync(runId, WindowFor(Day), Ct);
+        await using var other = await Database.DataSource.OpenConnectionAsync(Ct);
+        await using var otherTransaction = await other.BeginTransactionAsync(Ct);
+        await other.ExecuteAsync(
+            """
+            INSERT INTO finding (finding_id, kind, business_date, order_no, compensation_action, compensation_amount, detail,
+                                 status, first_run_id, last_run_id)
+            VALUES (@FindingId, 'charged_not_delivered', @day, @orderNo, 'refund', 600.00, 'seen by the next day', 'open', @otherRun, @otherRun);
+            INSERT INTO compensation_request (request_id, order_no, kind, action, amount, currency, created_run_id)
+            VALUES (@FindingId, @orderNo, 'charged_not_delivered', 'refund', 600.00, 'CNY', @otherRun);
+            """,
+            new { undelivered.FindingId, day = Day, orderNo = Undelivered, otherRun }, otherTransaction);
+
+        writer.Add(undelivered, Day);
+        var commit = writer.CommitAsync(Ct);
+        // Committed once the merge waits for the other transaction (its plain insert found the other's key in flight).
+        var waited = Stopwatch.StartNew();
+        while (await Database.ScalarAsync<long>(
+                   """
+                   SELECT count(*) FROM pg_stat_activity
+                   WHERE datname = current_database() AND wait_event = 'transactionid' AND query LIKE 'WITH staged AS MATERIALIZED%'
+                   """) == 0)
+        {
+            commit.IsCompleted.Should().BeFalse("the merge cannot end before the other run's insert does");
+            waited.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
+            await Task.Delay(20, Ct);
+        }
+
+        await otherTransaction.CommitAsync(Ct);
+        var changes = await commit;
+
+        writer.MergedAgain.Should().Be(1);
+        changes.RequestsCreated.Should().Be(0);
+        changes.RequestsUpdated.Should().Be(1);
+        var stored = await Database.QueryAsync<(string Status, decimal? CompensationAmount, string Detail)>(
+            "SELECT status, compensation_amount, detail FROM finding");
+        stored.Should().Equal(("open", (decimal?)648.00m, undelivered.Detail));
+        (await RequestAsync(undelivered)).Should().Be(("pending", 648.00m));
+        (await ChangesAsync(runId)).Should().Equal((undelivered.FindingId, "open"));
     }
 
     [Fact]
