@@ -40,7 +40,7 @@ public static class SummaryJsonWriter
         ArgumentNullException.ThrowIfNull(output);
         // A writer of our own, flushed as it goes (FindingList): the findings list may be copied straight into the stream.
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        var document = ToDocument(report, withFindings: true);
+        var document = ToDocument(report, withFindings: true, output);
         if (findingsFragment is not null)
         {
             document = document with { Findings = new FindingList(findingsFragment, output) };
@@ -57,6 +57,13 @@ public static class SummaryJsonWriter
         Encoder = Options.Encoder,
     };
 
+    // A finding is one line of the document: its row without indentation (the lists of a bad day's 200 k findings were
+    // 123 MB indented, 93 MB this way, written, compressed and stored on every run), so a grep for an order number
+    // shows the whole finding.
+    private static readonly JsonSerializerOptions RowOptions = new(Options) { WriteIndented = false };
+
+    private static readonly JsonWriterOptions RowWriterOptions = WriterOptions with { Indented = false };
+
     /// <summary>
     /// The findings list of summary.json written beside mismatches.csv, from the same read of the findings (one read of
     /// a bad day's 100k findings fewer: PostgreSQL sorted and sent them twice in that order). The rows come out as the
@@ -64,18 +71,16 @@ public static class SummaryJsonWriter
     /// </summary>
     internal sealed class FindingsFragment : IDisposable
     {
-        // A new line two levels deep (before the first row, and within a row), and the same after a row's comma.
-        private static readonly byte[] LineStart = "\n    "u8.ToArray();
-        private static readonly byte[] Next = ",\n    "u8.ToArray();
         private readonly FileStream _file;
         private readonly ArrayBufferWriter<byte> _row = new(1024);
         private readonly Utf8JsonWriter _writer;
-        private bool _any;
+        private readonly RowLines _lines;
 
         public FindingsFragment(string path)
         {
             _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-            _writer = new Utf8JsonWriter(_row, WriterOptions);
+            _writer = new Utf8JsonWriter(_row, RowWriterOptions);
+            _lines = new RowLines(_file);
         }
 
         public void Add(ReportedFinding finding)
@@ -84,18 +89,7 @@ public static class SummaryJsonWriter
             _writer.Reset(_row);
             WriteRow(_writer, finding);
             _writer.Flush();
-            _file.Write(_any ? Next : LineStart);
-            _any = true;
-            // Four more spaces after each line end: the row sits two levels deep. A JSON string holds no raw line end.
-            var row = _row.WrittenSpan;
-            for (var end = row.IndexOf((byte)'\n'); end >= 0; end = row.IndexOf((byte)'\n'))
-            {
-                _file.Write(row[..end]);
-                _file.Write(LineStart);
-                row = row[(end + 1)..];
-            }
-
-            _file.Write(row);
+            _lines.Add(_row.WrittenSpan);
         }
 
         /// <summary>
@@ -158,11 +152,7 @@ public static class SummaryJsonWriter
         /// <summary>Ends the list (the closing bracket comes from the document) and flushes the file.</summary>
         public void Complete()
         {
-            if (_any)
-            {
-                _file.Write("\n  "u8);
-            }
-
+            _lines.Complete();
             _file.Flush();
         }
 
@@ -174,16 +164,40 @@ public static class SummaryJsonWriter
     }
 
     /// <summary>
+    /// Lays a findings list's rows out in the document, one a line, two levels deep: the writer of the document writes the
+    /// opening bracket and, right after what this wrote, the closing one.
+    /// </summary>
+    private sealed class RowLines(Stream output)
+    {
+        private bool _any;
+
+        public void Add(ReadOnlySpan<byte> row)
+        {
+            output.Write(_any ? ",\n    "u8 : "\n    "u8);
+            _any = true;
+            output.Write(row);
+        }
+
+        public void Complete()
+        {
+            if (_any)
+            {
+                output.Write("\n  "u8);
+            }
+        }
+    }
+
+    /// <summary>
     /// The same document without the findings lists (their counts stay): what a run keeps in the database, small
     /// whatever the day's size; the lists are in the run's findings tables and in summary.json.
     /// </summary>
     public static string TotalsJson(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return JsonSerializer.Serialize(ToDocument(report, withFindings: false), Options);
+        return JsonSerializer.Serialize(ToDocument(report, withFindings: false, output: null), Options);
     }
 
-    private static SummaryDocument ToDocument(RunReport report, bool withFindings) =>
+    private static SummaryDocument ToDocument(RunReport report, bool withFindings, Stream? output) =>
         new(
             FormatVersion,
             report.IncidentList,
@@ -213,8 +227,8 @@ public static class SummaryJsonWriter
                 report.QuarantinedTotal,
                 [.. report.Files.Where(f => f.Quarantined > 0).Select(f => new QuarantinedFile(f.Name, f.Quarantined))]),
             // Rows made as they are read and written: a run's findings stream from the database, never held whole.
-            new FindingList(withFindings ? report.Findings.Read(FindingOrder.ByKey).Select(ToRow) : []),
-            new FindingList(withFindings ? report.Resolved.Read(FindingOrder.ByKey).Select(ToRow) : []));
+            new FindingList(withFindings ? report.Findings.Read(FindingOrder.ByKey).Select(ToRow) : [], output),
+            new FindingList(withFindings ? report.Resolved.Read(FindingOrder.ByKey).Select(ToRow) : [], output));
 
     private static FindingRow ToRow(ReportedFinding reported)
     {
@@ -255,11 +269,19 @@ public static class SummaryJsonWriter
         FindingList Findings,
         FindingList Resolved);
 
-    /// <summary>A findings list: rows to serialize as they are read, or a fragment file to copy into the output.</summary>
+    /// <summary>
+    /// A findings list: rows to serialize as they are read, or a fragment file to copy into the output; either is
+    /// written straight into <see cref="Output"/> (the stream under the document's writer), one row a line. Without an
+    /// output (the totals), the list is empty.
+    /// </summary>
     [JsonConverter(typeof(FindingListConverter))]
     private sealed class FindingList
     {
-        public FindingList(IEnumerable<FindingRow> rows) => Rows = rows;
+        public FindingList(IEnumerable<FindingRow> rows, Stream? output)
+        {
+            Rows = rows;
+            Output = output;
+        }
 
         public FindingList(string fragment, Stream output)
         {
@@ -283,23 +305,31 @@ public static class SummaryJsonWriter
         public override void Write(Utf8JsonWriter writer, FindingList value, JsonSerializerOptions options)
         {
             writer.WriteStartArray();
-            if (value is { Fragment: { } fragment, Output: { } output })
+            if (value.Output is { } output)
             {
                 // What the writer holds goes out first; the rows follow it, and the writer, which wrote no element,
                 // closes the list right after them.
                 writer.Flush();
-                using var rows = new FileStream(fragment, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
-                rows.CopyTo(output);
-            }
-            else
-            {
-                foreach (var row in value.Rows)
+                if (value.Fragment is { } fragment)
                 {
-                    JsonSerializer.Serialize(writer, row, options);
-                    if (writer.BytesPending > 64 * 1024)
+                    using var rows = new FileStream(fragment, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+                    rows.CopyTo(output);
+                }
+                else
+                {
+                    var lines = new RowLines(output);
+                    var row = new ArrayBufferWriter<byte>(1024);
+                    using var rowWriter = new Utf8JsonWriter(row, RowWriterOptions);
+                    foreach (var finding in value.Rows)
                     {
-                        writer.Flush();
+                        row.ResetWrittenCount();
+                        rowWriter.Reset(row);
+                        JsonSerializer.Serialize(rowWriter, finding, RowOptions);
+                        rowWriter.Flush();
+                        lines.Add(row.WrittenSpan);
                     }
+
+                    lines.Complete();
                 }
             }
 

@@ -140,6 +140,24 @@ public class SummaryJsonWriterTests
     }
 
     [Fact]
+    public void Write_PutsEachFindingOnALineOfItsOwn_InBothLists()
+    {
+        var report = Report(
+            findings: [Reported(Finding(FindingKind.DuplicateCharge, "A1", 1234.5m, 0.1m)), Reported(Finding(FindingKind.DuplicateCharge, "A2", 99m, 1m))],
+            resolved: [Reported(Finding(FindingKind.DuplicateCharge, "A3", 5m, 5m))]);
+
+        var text = WriteToString(SummaryJsonWriter.Write, report);
+
+        // A grep for an order number shows its whole finding: each row is one line, a JSON object of its own.
+        var rows = text.Split('\n').Where(line => line.Contains("\"finding_id\"", StringComparison.Ordinal)).ToList();
+        rows.Should().HaveCount(3);
+        rows.Select(line => JsonDocument.Parse(line.Trim().TrimEnd(',')).RootElement.GetProperty("order_no").GetString())
+            .Should().Equal("A1", "A2", "A3");
+        rows.Should().OnlyContain(line => line.StartsWith("    {", StringComparison.Ordinal));
+        Parse(report).GetProperty("resolved").GetArrayLength().Should().Be(1);
+    }
+
+    [Fact]
     public void Write_KeepsNumbersInvariant_WhenTheCurrentCultureIsGerman()
     {
         using var german = new CultureScope("de-DE");
@@ -147,7 +165,7 @@ public class SummaryJsonWriterTests
 
         var text = WriteToString(SummaryJsonWriter.Write, report);
 
-        text.Should().Contain("\"compensation_amount\": 0.1").And.Contain("\"charged_amount\": 1234.5");
+        text.Should().Contain("\"compensation_amount\":0.1").And.Contain("\"charged_amount\":1234.5");
         Parse(report).GetProperty("findings")[0].GetProperty("compensation_amount").GetDecimal().Should().Be(0.1m);
     }
 
