@@ -380,9 +380,10 @@ public sealed class FindingWriter : IAsyncDisposable
         // The findings and requests the lookup found no row for are plain inserts: an ON CONFLICT insert is a
         // speculative one (the arbiter probed first, each index entry inserted as speculative, then confirmed, a WAL
         // record more per row), 1.37-1.41 s against 1.06-1.11 s for an outage day's 202 k findings and 0.91-0.95 s
-        // against 0.66-0.68 s for its 195 k requests (psql, empty tables, three times each). Another run that committed
-        // the same key after this statement's snapshot (a carried-over order two dates' runs both look at) makes the plain
-        // insert fail: the chunk is then merged again from its savepoint with every row through ON CONFLICT, as before.
+        // against 0.66-0.68 s for its 195 k requests (psql, empty tables, three times each). Another run's insert of the
+        // same key, still uncommitted when this statement took its snapshot (a carried-over order that two dates' runs look
+        // at side by side), makes the plain insert fail once that run commits: the chunk is then merged again from its
+        // savepoint with every row through ON CONFLICT, as before.
         List<bool> requests;
         await ExecuteAsync("SAVEPOINT finding_chunk_merge", p, cancellationToken);
         try
