@@ -59,9 +59,7 @@ public static class SummaryJsonWriter
 
     // A finding is one line of the document: its row without indentation (the lists of a bad day's 200 k findings were
     // 123 MB indented, 94 MB this way, written, compressed and stored on every run), so a grep for an order number
-    // shows the whole finding.
-    private static readonly JsonSerializerOptions RowOptions = new(Options) { WriteIndented = false };
-
+    // shows the whole finding. (A row serialized into a writer is laid out as the writer's options say.)
     private static readonly JsonWriterOptions RowWriterOptions = WriterOptions with { Indented = false };
 
     /// <summary>
@@ -324,7 +322,7 @@ public static class SummaryJsonWriter
                     {
                         row.ResetWrittenCount();
                         rowWriter.Reset(row);
-                        JsonSerializer.Serialize(rowWriter, finding, RowOptions);
+                        JsonSerializer.Serialize(rowWriter, finding, options);
                         rowWriter.Flush();
                         lines.Add(row.WrittenSpan);
                     }
