@@ -45,8 +45,8 @@ public sealed class FindingWriter : IAsyncDisposable
     private Task? _merging;
     private long _chunked;
     private bool? _again;
-    private int _requestsCreated;
-    private int _requestsUpdated;
+    private long _requestsCreated;
+    private long _requestsUpdated;
     private bool _committed;
     private bool _resolvableStaged;
 
@@ -384,7 +384,7 @@ public sealed class FindingWriter : IAsyncDisposable
         // same key, still uncommitted when this statement took its snapshot (a carried-over order that two dates' runs look
         // at side by side), makes the plain insert fail once that run commits: the chunk is then merged again from its
         // savepoint with every row through ON CONFLICT, as before.
-        List<bool> requests;
+        (long Created, long Updated) requests;
         await ExecuteAsync("SAVEPOINT finding_chunk_merge", p, cancellationToken);
         try
         {
@@ -399,8 +399,8 @@ public sealed class FindingWriter : IAsyncDisposable
         }
 
         await ExecuteAsync("RELEASE SAVEPOINT finding_chunk_merge", p, cancellationToken);
-        _requestsCreated += requests.Count(created => created);
-        _requestsUpdated += requests.Count(created => !created);
+        _requestsCreated += requests.Created;
+        _requestsUpdated += requests.Updated;
 
         await ExecuteAsync(
             "INSERT INTO finding_stage SELECT finding_id, compensation_amount FROM finding_chunk; TRUNCATE finding_chunk;",
@@ -408,11 +408,11 @@ public sealed class FindingWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// The chunk's upsert with its <c>run_finding</c> rows, then its requests; returns, per request written, whether it
-    /// was created (or else updated). <paramref name="plainWhereNew"/>: the rows the lookup found nothing for go in by a
+    /// The chunk's upsert with its <c>run_finding</c> rows, then its requests; returns how many requests were created and
+    /// how many updated (counted there: a row back per request was 195 k rows sent and read for two numbers). <paramref name="plainWhereNew"/>: the rows the lookup found nothing for go in by a
     /// plain insert, and only the others through ON CONFLICT.
     /// </summary>
-    private async Task<List<bool>> MergeStatementsAsync(bool background, bool plainWhereNew, CancellationToken cancellationToken)
+    private async Task<(long Created, long Updated)> MergeStatementsAsync(bool background, bool plainWhereNew, CancellationToken cancellationToken)
     {
         var p = Parameters;
         var insertFinding = $"INSERT INTO finding ({StageColumns}, status, first_run_id, last_run_id)";
@@ -464,7 +464,7 @@ public sealed class FindingWriter : IAsyncDisposable
             FROM staged s
             {(_again!.Value ? RunFindingAgain("CASE WHEN run_finding.change = 'new' THEN 'new' ELSE EXCLUDED.change END") : string.Empty)}
             """, p, cancellationToken);
-        return (await _connection.QueryAsync<bool>(new CommandDefinition(
+        return await _connection.QuerySingleAsync<(long Created, long Updated)>(new CommandDefinition(
             $"""
             WITH staged AS MATERIALIZED (
                 SELECT DISTINCT ON (finding_id) finding_id, order_no, kind, compensation_action, compensation_amount, currency,
@@ -496,8 +496,9 @@ public sealed class FindingWriter : IAsyncDisposable
                   AND (c.state <> 'pending' OR c.amount <> EXCLUDED.amount OR c.action <> EXCLUDED.action)
                 RETURNING (xmax = 0) AS created
             )
-            {(plainWhereNew ? "SELECT created FROM added UNION ALL " : string.Empty)}SELECT created FROM upsert
-            """, p, _transaction, commandTimeout: 0, cancellationToken: cancellationToken))).AsList();
+            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created)
+            FROM ({(plainWhereNew ? "SELECT created FROM added UNION ALL " : string.Empty)}SELECT created FROM upsert) written
+            """, p, _transaction, commandTimeout: 0, cancellationToken: cancellationToken));
     }
 
     public async ValueTask DisposeAsync()
