@@ -6,6 +6,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Reconciler.Core.Evidence;
+using Reconciler.Storage.Reconciliation;
 
 namespace Reconciler.Storage.Importing;
 
@@ -38,6 +39,15 @@ public sealed class EvidenceImport : IAsyncDisposable
     // run, each add a cache miss in 20-40 MB of entries); a sort of the 8 MB takes tens of milliseconds. In chunks
     // (KeyHashes), so that a big file's keys cost 8 bytes a line and never a list's doubling.
     private KeyHashes? _lineKeys;
+
+    // The provider and entry type pairs of the settlement lines that name an order, and the least and greatest order
+    // number they name in code point order (migration 0032): the evidence merge's shared lines find the pairs that can
+    // hold copies from the files whose span meets the date's range instead of a pass over the date's lines. A file has
+    // a handful of pairs; the last one found is tried first.
+    private readonly List<(string Provider, SettlementEntryType EntryType)> _linePairs = [];
+    private int _lastPair = -1;
+    private string? _lineOrderLow;
+    private string? _lineOrderHigh;
     private bool _finished;
 
     private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId, bool ordersStraightIn)
@@ -140,7 +150,8 @@ public sealed class EvidenceImport : IAsyncDisposable
         copy.Write(EntryTypeNames.ToName(settlement.EntryType));
         copy.Write(settlement.ProviderTxnId);
         copy.Write(settlement.EntryRef);
-        copy.WriteOrNull(string.IsNullOrEmpty(settlement.OrderNo) ? null : settlement.OrderNo);
+        var orderNo = string.IsNullOrEmpty(settlement.OrderNo) ? null : settlement.OrderNo;
+        copy.WriteOrNull(orderNo);
         copy.Write(settlement.Gross);
         copy.WriteOrNull(settlement.Fee);
         copy.WriteOrNull(settlement.Net);
@@ -152,7 +163,35 @@ public sealed class EvidenceImport : IAsyncDisposable
 
         _firstOccurredAt = _firstOccurredAt is { } first && first <= occurredAt ? first : occurredAt;
         _lastOccurredAt = _lastOccurredAt is { } last && last >= occurredAt ? last : occurredAt;
+        if (orderNo is not null)
+        {
+            KeepLineSpan(settlement.Provider, settlement.EntryType, orderNo);
+        }
+
         _rows++;
+    }
+
+    private void KeepLineSpan(string provider, SettlementEntryType entryType, string orderNo)
+    {
+        if (_lastPair < 0 || _linePairs[_lastPair].EntryType != entryType || !string.Equals(_linePairs[_lastPair].Provider, provider, StringComparison.Ordinal))
+        {
+            _lastPair = _linePairs.FindIndex(p => p.EntryType == entryType && string.Equals(p.Provider, provider, StringComparison.Ordinal));
+            if (_lastPair < 0)
+            {
+                _linePairs.Add((provider, entryType));
+                _lastPair = _linePairs.Count - 1;
+            }
+        }
+
+        if (_lineOrderLow is null || CodePointOrder.Instance.Compare(orderNo, _lineOrderLow) < 0)
+        {
+            _lineOrderLow = orderNo;
+        }
+
+        if (_lineOrderHigh is null || CodePointOrder.Instance.Compare(orderNo, _lineOrderHigh) > 0)
+        {
+            _lineOrderHigh = orderNo;
+        }
     }
 
     public void AddDelivery(long line, DeliveryRecord delivery)
@@ -252,7 +291,8 @@ public sealed class EvidenceImport : IAsyncDisposable
             SET status = 'imported', sha256 = coalesce(@contentSha256, sha256), provider = @Provider, rows_imported = @rows, rows_quarantined = @quarantined,
                 control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd,
                 first_occurred_at = @first, last_occurred_at = @last,
-                copies_within = @copiesWithin
+                copies_within = @copiesWithin,
+                line_pairs = @linePairs, line_order_low = @lineOrderLow, line_order_high = @lineOrderHigh
             WHERE file_id = @FileId
             """,
             new
@@ -260,6 +300,11 @@ public sealed class EvidenceImport : IAsyncDisposable
                 contentSha256, facts.Provider, rows = _rows, quarantined = (long)_quarantined.Count, facts.ControlSummary, facts.PeriodStart, facts.PeriodEnd,
                 first = _firstOccurredAt, last = _lastOccurredAt, FileId,
                 copiesWithin = _identity.Kind == EvidenceKind.Settlement ? copiesWithin : (bool?)null,
+                linePairs = _identity.Kind == EvidenceKind.Settlement
+                    ? _linePairs.Select(p => p.Provider + "\u001f" + EntryTypeNames.ToName(p.EntryType)).ToArray()
+                    : null,
+                lineOrderLow = _lineOrderLow,
+                lineOrderHigh = _lineOrderHigh,
             },
             _transaction, cancellationToken: cancellationToken));
         CrashPoints.Reach("import-before-commit");

@@ -132,7 +132,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             }
 
             await using (var sharedReader = await money.ReadAsync(
-                             EvidenceSql.SharedMoneyLinesByRange(carried, carriedInRange), window, cancellationToken, scope))
+                             EvidenceSql.SharedMoneyLinesByRange(carried, carriedInRange, byFiles: scope.Bytewise), window, cancellationToken, scope))
             {
                 shared = await ReadSharedCopiesAsync(sharedReader, cancellationToken);
             }

@@ -67,6 +67,33 @@ public sealed class EvidenceImportTests : DatabaseTest
     }
 
     [Fact]
+    public async Task CommitAsync_KeepsTheProviderAndEntryTypePairs_AndTheOrderNumberSpan_OfTheLinesThatNameAnOrder()
+    {
+        // The span is in code point order (a bytewise database's): U+1F600 (a surrogate pair in .NET) sorts above U+FF21,
+        // where an ordinal comparison of UTF-16 would put it below. A line naming no order is in neither.
+        var runId = await CreateRunAsync();
+        var file = await ImportSettlementAsync(runId, "payout_reconciliation_2026-11-18.csv", "stripe",
+        [
+            Payment("stripe", "txn_1", "KM202611180000013", 20.00m, Beijing(11, 18, 9, 30), "USD"),
+            Payment("stripe", "txn_2", "KM\U0001F600", 20.00m, Beijing(11, 18, 9, 31), "USD"),
+            Line("stripe", SettlementEntryType.Refund, "txn_1", "re_1", "KM\uFF21", 5.00m, Beijing(11, 18, 9, 32), "USD"),
+            Payment("stripe", "txn_3", "KM202611180000014", 20.00m, Beijing(11, 18, 9, 33), "USD"),
+            Line("stripe", SettlementEntryType.Chargeback, "txn_9", "dp_1", null, 5.00m, Beijing(11, 18, 9, 34), "USD"),
+            Payment("stripe", "txn_4", "KA", 20.00m, Beijing(11, 18, 9, 35), "USD"),
+        ]);
+        var noOrder = await ImportSettlementAsync(runId, "payout_reconciliation_2026-11-19.csv", "stripe",
+            [Payment("stripe", "txn_5", string.Empty, 25.00m, Beijing(11, 19, 9, 30), "USD")]);
+        var orders = await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 9, 0)));
+
+        var kept = await Database.QueryAsync<(long FileId, string? Pairs, string? Low, string? High)>(
+            "SELECT file_id, array_to_string(line_pairs, ',', 'NULL'), line_order_low, line_order_high FROM imported_file ORDER BY file_id");
+        kept.Should().Equal(
+            (file, "stripe\u001fpayment,stripe\u001frefund", "KA", "KM\U0001F600"),
+            (noOrder, string.Empty, null, null),
+            (orders, null, null, null));
+    }
+
+    [Fact]
     public async Task CommitAsync_StoresDeliveryEventsWithFileAndLine_WhenDeliveryFileImported()
     {
         var runId = await CreateRunAsync();
