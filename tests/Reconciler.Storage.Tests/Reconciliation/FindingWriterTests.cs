@@ -244,6 +244,23 @@ public class FindingWriterTests : DatabaseTest
     }
 
     [Fact]
+    public async Task CommitAsync_RequestsCompensation_ForAFindingFoundAgainThatHasNoRequest()
+    {
+        // A finding stored without its request (as findings stored before requests were written with them are): the
+        // run that finds it again looks its request up, finds none, and writes it.
+        await GivenOrdersOfTheDayAsync();
+        var partial = Findings.PartiallyDelivered(Partial, 648.00m);
+        await RunWithAsync(partial);
+        await Database.ExecuteAsync("DELETE FROM compensation_history; DELETE FROM compensation_request;");
+
+        var (_, changes) = await RunWithAsync(partial);
+
+        changes.RequestsCreated.Should().Be(1);
+        changes.RequestsUpdated.Should().Be(0);
+        (await RequestAsync(partial)).Should().Be(("pending", 648.00m));
+    }
+
+    [Fact]
     public async Task CommitAsync_KeepsRequestAmount_WhenRequestWasAlreadyClaimed()
     {
         await GivenOrdersOfTheDayAsync();
