@@ -40,12 +40,15 @@ public sealed class EvidenceImport : IAsyncDisposable
     // (KeyHashes), so that a big file's keys cost 8 bytes a line and never a list's doubling.
     private KeyHashes? _lineKeys;
 
-    // The provider and entry type pairs of the settlement lines that name an order, and the least and greatest order
-    // number they name in code point order (migration 0032): the evidence merge's shared lines find the pairs that can
-    // hold copies from the files whose span meets the date's range instead of a pass over the date's lines. A file has
-    // a handful of pairs; the last one found is tried first.
+    // The provider and entry type pairs of the settlement lines that name an order, and the prefixes of the order
+    // numbers they name (migration 0032): the evidence merge's shared lines find the pairs that can hold copies from the
+    // files one of whose prefixes meets the date's range instead of a pass over the date's lines. A file has a handful
+    // of pairs and, its lines coming about in order, a prefix mostly the same as the line before's: the last one found
+    // of each is tried first. Past MaxLinePrefixes the file keeps the common prefix of its least and greatest number.
     private readonly List<(string Provider, SettlementEntryType EntryType)> _linePairs = [];
     private int _lastPair = -1;
+    private HashSet<string>? _linePrefixes = new(StringComparer.Ordinal);
+    private string? _lastPrefix;
     private string? _lineOrderLow;
     private string? _lineOrderHigh;
     private bool _finished;
@@ -192,6 +195,56 @@ public sealed class EvidenceImport : IAsyncDisposable
         {
             _lineOrderHigh = orderNo;
         }
+
+        if (_linePrefixes is null)
+        {
+            return;
+        }
+
+        var length = OrderPrefixLength(orderNo);
+        if (_lastPrefix is { } last && last.Length == length && orderNo.AsSpan(0, length).SequenceEqual(last))
+        {
+            return;
+        }
+
+        _lastPrefix = orderNo[..length];
+        if (_linePrefixes.Add(_lastPrefix) && _linePrefixes.Count > MaxLinePrefixes)
+        {
+            _linePrefixes = null;
+        }
+    }
+
+    /// <summary>How many prefixes a file keeps before it keeps the common prefix of its least and greatest order number.</summary>
+    internal const int MaxLinePrefixes = 4096;
+
+    /// <summary>
+    /// The length of the prefix an order number is kept by (migration 0032): all but its last four characters (its first
+    /// character at least), never ending inside a surrogate pair.
+    /// </summary>
+    internal static int OrderPrefixLength(string orderNo)
+    {
+        var length = Math.Max(1, orderNo.Length - 4);
+        return length < orderNo.Length && char.IsHighSurrogate(orderNo[length - 1]) ? length + 1 : length;
+    }
+
+    /// <summary>The prefixes kept for the file's order numbers, sorted; the common prefix of the least and greatest past the limit.</summary>
+    private string[] LinePrefixes()
+    {
+        if (_linePrefixes is not null)
+        {
+            return [.. _linePrefixes.Order(StringComparer.Ordinal)];
+        }
+
+        var low = _lineOrderLow!;
+        var high = _lineOrderHigh!;
+        var common = low.AsSpan().CommonPrefixLength(high);
+        // Not ending inside a surrogate pair: the shorter prefix still holds both.
+        if (common > 0 && char.IsHighSurrogate(low[common - 1]))
+        {
+            common--;
+        }
+
+        return [low[..common]];
     }
 
     public void AddDelivery(long line, DeliveryRecord delivery)
@@ -292,7 +345,7 @@ public sealed class EvidenceImport : IAsyncDisposable
                 control_summary = @ControlSummary, period_start = @PeriodStart, period_end = @PeriodEnd,
                 first_occurred_at = @first, last_occurred_at = @last,
                 copies_within = @copiesWithin,
-                line_pairs = @linePairs, line_order_low = @lineOrderLow, line_order_high = @lineOrderHigh
+                line_pairs = @linePairs, line_order_prefixes = @linePrefixes
             WHERE file_id = @FileId
             """,
             new
@@ -303,8 +356,7 @@ public sealed class EvidenceImport : IAsyncDisposable
                 linePairs = _identity.Kind == EvidenceKind.Settlement
                     ? _linePairs.Select(p => p.Provider + "\u001f" + EntryTypeNames.ToName(p.EntryType)).ToArray()
                     : null,
-                lineOrderLow = _lineOrderLow,
-                lineOrderHigh = _lineOrderHigh,
+                linePrefixes = _identity.Kind == EvidenceKind.Settlement ? LinePrefixes() : null,
             },
             _transaction, cancellationToken: cancellationToken));
         CrashPoints.Reach("import-before-commit");

@@ -427,7 +427,7 @@ internal static class EvidenceSql
     /// line, found by a pass over those lines: lines from two files or more, or from a file that holds copies within itself
     /// or is not known not to (<c>imported_file.copies_within</c>, migration 0025).
     /// </summary>
-    private const string SuspectPairsByLines =
+    internal const string SuspectPairsByLines =
         """
         SELECT source.provider, source.entry_type FROM (
                 SELECT provider, entry_type, file_id FROM named GROUP BY provider, entry_type, file_id
@@ -439,19 +439,21 @@ internal static class EvidenceSql
 
     /// <summary>
     /// <see cref="SuspectPairsByLines"/> from the settlement files instead of their lines (migration 0032): the pairs held
-    /// by two files or more, or by a file marked <c>copies_within</c> (or not known not to), among the files whose lines'
-    /// order numbers span a part of the date's range. A file counted that holds no line in the range can only make a
-    /// pair suspect, which costs a grouping of that pair's keys, never a copy missed; so only where the span's order is
-    /// the range's (a database that compares bytewise). The pass over the date's lines took 0.36 s at 1 M orders, on the
-    /// connection whose statements the merge waits for. While a file imported before the migration holds lines (no
-    /// pairs kept) the pass is made as before.
+    /// by two files or more, or by a file marked <c>copies_within</c> (or not known not to), among the files one of whose
+    /// order-number prefixes can begin a number of the date's range (a prefix <c>p</c> can when <c>p &lt;= @high</c> and
+    /// the range's least number begins with <c>p</c> or less: every number that begins with <c>p</c> is at least <c>p</c>,
+    /// and the range's numbers begin with what lies between the prefixes of its bounds). A file counted that holds no line
+    /// in the range can only make a pair suspect, which costs a grouping of that pair's keys, never a copy missed; so only
+    /// where the prefixes' order is the range's (a database that compares bytewise). The pass over the date's lines took
+    /// 0.36 s at 1 M orders, on the connection whose statements the merge waits for. While a file imported before the
+    /// migration holds lines (no pairs kept) the pass is made as before.
     /// </summary>
-    private const string SuspectPairsByFiles =
+    internal const string SuspectPairsByFiles =
         $"""
         SELECT split_part(pair, E'\x1f', 1) AS provider, split_part(pair, E'\x1f', 2) AS entry_type
             FROM imported_file f CROSS JOIN LATERAL unnest(f.line_pairs) pair
             WHERE f.kind = 'settlement' AND f.status = 'imported'
-              AND f.line_order_low <= @high AND f.line_order_high >= @low
+              AND EXISTS (SELECT FROM unnest(f.line_order_prefixes) p WHERE p <= @high AND left(@low, length(p)) <= p)
             GROUP BY pair
             HAVING count(*) > 1 OR bool_or(f.copies_within IS NOT FALSE)
             UNION ALL

@@ -67,15 +67,15 @@ public sealed class EvidenceImportTests : DatabaseTest
     }
 
     [Fact]
-    public async Task CommitAsync_KeepsTheProviderAndEntryTypePairs_AndTheOrderNumberSpan_OfTheLinesThatNameAnOrder()
+    public async Task CommitAsync_KeepsTheProviderAndEntryTypePairs_AndTheOrderNumberPrefixes_OfTheLinesThatNameAnOrder()
     {
-        // The span is in code point order (a bytewise database's): U+1F600 (a surrogate pair in .NET) sorts above U+FF21,
-        // where an ordinal comparison of UTF-16 would put it below. A line naming no order is in neither.
+        // Each number without its last four characters (its first at least), never cut inside a surrogate pair
+        // (U+1F600 is one in .NET); a line naming no order is in neither list.
         var runId = await CreateRunAsync();
         var file = await ImportSettlementAsync(runId, "payout_reconciliation_2026-11-18.csv", "stripe",
         [
             Payment("stripe", "txn_1", "KM202611180000013", 20.00m, Beijing(11, 18, 9, 30), "USD"),
-            Payment("stripe", "txn_2", "KM\U0001F600", 20.00m, Beijing(11, 18, 9, 31), "USD"),
+            Payment("stripe", "txn_2", "KM\U0001F600123", 20.00m, Beijing(11, 18, 9, 31), "USD"),
             Line("stripe", SettlementEntryType.Refund, "txn_1", "re_1", "KM\uFF21", 5.00m, Beijing(11, 18, 9, 32), "USD"),
             Payment("stripe", "txn_3", "KM202611180000014", 20.00m, Beijing(11, 18, 9, 33), "USD"),
             Line("stripe", SettlementEntryType.Chargeback, "txn_9", "dp_1", null, 5.00m, Beijing(11, 18, 9, 34), "USD"),
@@ -85,12 +85,30 @@ public sealed class EvidenceImportTests : DatabaseTest
             [Payment("stripe", "txn_5", string.Empty, 25.00m, Beijing(11, 19, 9, 30), "USD")]);
         var orders = await ImportOrdersAsync(runId, "orders_20261118.csv", Order("KM202611180000013", Beijing(11, 18, 9, 0)));
 
-        var kept = await Database.QueryAsync<(long FileId, string? Pairs, string? Low, string? High)>(
-            "SELECT file_id, array_to_string(line_pairs, ',', 'NULL'), line_order_low, line_order_high FROM imported_file ORDER BY file_id");
+        var kept = await Database.QueryAsync<(long FileId, string? Pairs, string? Prefixes)>(
+            """
+            SELECT file_id, array_to_string(line_pairs, ',', 'NULL'), array_to_string(line_order_prefixes, ',', 'NULL')
+            FROM imported_file ORDER BY file_id
+            """);
         kept.Should().Equal(
-            (file, "stripe\u001fpayment,stripe\u001frefund", "KA", "KM\U0001F600"),
-            (noOrder, string.Empty, null, null),
-            (orders, null, null, null));
+            (file, "stripe\u001fpayment,stripe\u001frefund", "K,KM20261118000,KM\U0001F600"),
+            (noOrder, string.Empty, string.Empty),
+            (orders, null, null));
+    }
+
+    [Fact]
+    public async Task CommitAsync_KeepsTheCommonPrefixOfItsLeastAndGreatestOrderNumber_WhenAFileHasTooManyPrefixes()
+    {
+        var runId = await CreateRunAsync();
+        var lines = Enumerable.Range(0, EvidenceImport.MaxLinePrefixes + 4)
+            .Select(i => Payment("wechat", $"42{i:D8}", $"KM20261118{i:D5}0000", 1.00m, Beijing(11, 18, 9, 30)))
+            .ToArray();
+
+        var file = await ImportSettlementAsync(runId, "wechat_bill_ALL_20261118.csv", "wechat", lines);
+
+        (await Database.ScalarAsync<string>(
+                "SELECT array_to_string(line_order_prefixes, ',') FROM imported_file WHERE file_id = @file", new { file }))
+            .Should().Be("KM202611180");
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         if (oneFileKeptNoPairs)
         {
             (await Database.ExecuteAsync(
-                    "UPDATE imported_file SET line_pairs = NULL, line_order_low = NULL, line_order_high = NULL " +
+                    "UPDATE imported_file SET line_pairs = NULL, line_order_prefixes = NULL " +
                     "WHERE file_id = (SELECT min(file_id) FROM imported_file WHERE kind = 'settlement' AND copies_within)"))
                 .Should().Be(1);
         }
