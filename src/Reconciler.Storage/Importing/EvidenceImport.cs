@@ -6,7 +6,6 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Reconciler.Core.Evidence;
-using Reconciler.Storage.Reconciliation;
 
 namespace Reconciler.Storage.Importing;
 
@@ -44,13 +43,14 @@ public sealed class EvidenceImport : IAsyncDisposable
     // numbers they name (migration 0032): the evidence merge's shared lines find the pairs that can hold copies from the
     // files one of whose prefixes meets the date's range instead of a pass over the date's lines. A file has a handful
     // of pairs and, its lines coming about in order, a prefix mostly the same as the line before's: the last one found
-    // of each is tried first. Past MaxLinePrefixes the file keeps the common prefix of its least and greatest number.
+    // of each is tried first. Past MaxLinePrefixes the file keeps the one prefix all its numbers begin with.
     private readonly List<(string Provider, SettlementEntryType EntryType)> _linePairs = [];
     private int _lastPair = -1;
     private HashSet<string>? _linePrefixes = new(StringComparer.Ordinal);
     private string? _lastPrefix;
-    private string? _lineOrderLow;
-    private string? _lineOrderHigh;
+
+    // Past MaxLinePrefixes: the longest prefix every order number named so far begins with.
+    private string? _commonPrefix;
     private bool _finished;
 
     private EvidenceImport(NpgsqlConnection connection, NpgsqlTransaction transaction, FileIdentity identity, long fileId, long? runId, bool ordersStraightIn)
@@ -168,13 +168,13 @@ public sealed class EvidenceImport : IAsyncDisposable
         _lastOccurredAt = _lastOccurredAt is { } last && last >= occurredAt ? last : occurredAt;
         if (orderNo is not null)
         {
-            KeepLineSpan(settlement.Provider, settlement.EntryType, orderNo);
+            KeepPairAndPrefix(settlement.Provider, settlement.EntryType, orderNo);
         }
 
         _rows++;
     }
 
-    private void KeepLineSpan(string provider, SettlementEntryType entryType, string orderNo)
+    private void KeepPairAndPrefix(string provider, SettlementEntryType entryType, string orderNo)
     {
         if (_lastPair < 0 || _linePairs[_lastPair].EntryType != entryType || !string.Equals(_linePairs[_lastPair].Provider, provider, StringComparison.Ordinal))
         {
@@ -186,18 +186,10 @@ public sealed class EvidenceImport : IAsyncDisposable
             }
         }
 
-        if (_lineOrderLow is null || CodePointOrder.Instance.Compare(orderNo, _lineOrderLow) < 0)
-        {
-            _lineOrderLow = orderNo;
-        }
-
-        if (_lineOrderHigh is null || CodePointOrder.Instance.Compare(orderNo, _lineOrderHigh) > 0)
-        {
-            _lineOrderHigh = orderNo;
-        }
-
         if (_linePrefixes is null)
         {
+            var common = _commonPrefix!;
+            _commonPrefix = common[..CommonPrefixLength(common, orderNo)];
             return;
         }
 
@@ -210,11 +202,18 @@ public sealed class EvidenceImport : IAsyncDisposable
         _lastPrefix = orderNo[..length];
         if (_linePrefixes.Add(_lastPrefix) && _linePrefixes.Count > MaxLinePrefixes)
         {
+            // Every number begins with one of the prefixes, so with what they all begin with.
+            _commonPrefix = _lastPrefix;
+            foreach (var prefix in _linePrefixes)
+            {
+                _commonPrefix = _commonPrefix[..CommonPrefixLength(_commonPrefix, prefix)];
+            }
+
             _linePrefixes = null;
         }
     }
 
-    /// <summary>How many prefixes a file keeps before it keeps the common prefix of its least and greatest order number.</summary>
+    /// <summary>How many prefixes a file keeps before it keeps the one prefix all its order numbers begin with.</summary>
     internal const int MaxLinePrefixes = 4096;
 
     /// <summary>
@@ -227,25 +226,16 @@ public sealed class EvidenceImport : IAsyncDisposable
         return length < orderNo.Length && char.IsHighSurrogate(orderNo[length - 1]) ? length + 1 : length;
     }
 
-    /// <summary>The prefixes kept for the file's order numbers, sorted; the common prefix of the least and greatest past the limit.</summary>
-    private string[] LinePrefixes()
+    /// <summary>How long a prefix <paramref name="a"/> and <paramref name="b"/> share, never ending inside a surrogate pair.</summary>
+    private static int CommonPrefixLength(string a, string b)
     {
-        if (_linePrefixes is not null)
-        {
-            return [.. _linePrefixes.Order(StringComparer.Ordinal)];
-        }
-
-        var low = _lineOrderLow!;
-        var high = _lineOrderHigh!;
-        var common = low.AsSpan().CommonPrefixLength(high);
-        // Not ending inside a surrogate pair: the shorter prefix still holds both.
-        if (common > 0 && char.IsHighSurrogate(low[common - 1]))
-        {
-            common--;
-        }
-
-        return [low[..common]];
+        var common = a.AsSpan().CommonPrefixLength(b);
+        return common > 0 && char.IsHighSurrogate(a[common - 1]) ? common - 1 : common;
     }
+
+    /// <summary>The prefixes kept for the file's order numbers, sorted; past the limit, the one they all begin with.</summary>
+    private string[] LinePrefixes() =>
+        _linePrefixes is not null ? [.. _linePrefixes.Order(StringComparer.Ordinal)] : [_commonPrefix!];
 
     public void AddDelivery(long line, DeliveryRecord delivery)
     {

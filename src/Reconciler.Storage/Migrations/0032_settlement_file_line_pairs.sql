@@ -1,7 +1,7 @@
 -- What a settlement file's lines that name an order hold, written when the file is imported: their provider and entry
 -- type pairs (provider || E'\x1f' || entry_type) and the prefixes of the order numbers they name (each number without
--- its last four characters; a file of more than 4,096 prefixes keeps the common prefix of its least and greatest number
--- instead, in code point order). The evidence merge's shared lines look for copies of one provider line only among the
+-- its last four characters; a file of more than 4,096 prefixes keeps the one prefix all its numbers begin with
+-- instead). The evidence merge's shared lines look for copies of one provider line only among the
 -- pairs that can hold them (lines from two files or more, or from a file marked copies_within, migration 0025); it
 -- found those pairs by a pass over every line of the date's order-number range (0.36 s at 1 M orders, before the merge
 -- can start), and now from the files one of whose prefixes can hold a number in the range: a file counted that holds no

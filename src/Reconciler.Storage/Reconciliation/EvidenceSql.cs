@@ -473,11 +473,12 @@ internal static class EvidenceSql
     /// <para>
     /// Keys with more than one copy are looked for only where copies can be: among the date's lines of the provider and
     /// entry type pairs whose lines read come from two files or more, or from a file that holds copies within itself or
-    /// is not known not to (<c>imported_file.copies_within</c>, migration 0025) — with <paramref name="byFiles"/> found from
-    /// the files whose lines span a part of the range (<see cref="SuspectPairsByFiles"/>, migration 0032), else by one pass
-    /// grouping the lines by pair and file, a handful of groups — and, for the few lines read beside the range, among their own keys and the date's
-    /// lines with one of those keys (their keys hashed, the date's lines probed). Grouping every key read (a million at
-    /// 1 M orders, 170 MB of hash table) took 2.8-3.5 s before the merge could start, where a day of one file per
+    /// is not known not to (<c>imported_file.copies_within</c>, migration 0025) — with <paramref name="byFiles"/> found
+    /// from the files one of whose order-number prefixes can begin a number of the range (<see cref="SuspectPairsByFiles"/>,
+    /// migration 0032), else by one pass grouping the lines by pair and file, a handful of groups — and, for the few lines
+    /// read beside the range, among their own keys and the date's lines with one of those keys (their keys hashed, the
+    /// date's lines probed). Grouping every key read (a million at 1 M orders, 170 MB of hash table) took 2.8-3.5 s before
+    /// the merge could start, where a day of one file per
     /// provider found none; this way 1.1-2.3 s (alone in psql, alternating, the same day). A key with two copies among
     /// the date's lines has them in one file (which the import marks) or in two; one with a copy among the few is found
     /// by their keys. So the few lines' files do not make a pair suspect: counted with the date's, the carried-over

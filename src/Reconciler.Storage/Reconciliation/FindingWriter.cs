@@ -432,8 +432,8 @@ public sealed class FindingWriter : IAsyncDisposable
             (k.state NOT IN ('pending', 'withdrawn')
                    OR (k.state = 'pending' AND k.amount = s.compensation_amount AND k.action = s.compensation_action)) IS NOT TRUE
             """;
-        var upsertRequest =
-            $"""
+        const string upsertRequest =
+            """
             ON CONFLICT (request_id) DO UPDATE SET
                     amount = EXCLUDED.amount, action = EXCLUDED.action, currency = EXCLUDED.currency,
                     state = 'pending', outcome = NULL, updated_at = now()

@@ -97,7 +97,7 @@ public sealed class EvidenceImportTests : DatabaseTest
     }
 
     [Fact]
-    public async Task CommitAsync_KeepsTheCommonPrefixOfItsLeastAndGreatestOrderNumber_WhenAFileHasTooManyPrefixes()
+    public async Task CommitAsync_KeepsThePrefixAllItsOrderNumbersBeginWith_WhenAFileHasTooManyPrefixes()
     {
         var runId = await CreateRunAsync();
         var lines = Enumerable.Range(0, EvidenceImport.MaxLinePrefixes + 4)

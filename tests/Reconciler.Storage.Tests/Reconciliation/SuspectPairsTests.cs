@@ -43,11 +43,7 @@ public sealed class SuspectPairsTests : DatabaseTest
     [Fact]
     public async Task TwoFilesOfTheDate_OrAFileWithCopiesWithin_MakeTheirPairSuspect()
     {
-        var runId = await CreateRunAsync();
-        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261119.csv", "wechat",
-            [Payment("wechat", "4200000004", Day2Low, 10.00m, Beijing(11, 19, 9, 30))]);
-        await ImportSettlementAsync(runId, "wechat_bill_ALL_20261119_again.csv", "wechat",
-            [Payment("wechat", "4200000005", Day2High, 10.00m, Beijing(11, 19, 9, 31))]);
+        var runId = await GivenTwoWeChatFilesOfDay2Async();
         var copied = Payment("alipay", "2026111922001", Day2Low, 10.00m, Beijing(11, 19, 9, 30));
         await ImportSettlementAsync(runId, "alipay_20261119.csv", "alipay", [copied, copied]);
 
@@ -57,15 +53,22 @@ public sealed class SuspectPairsTests : DatabaseTest
     [Fact]
     public async Task AFileImportedBeforeThePrefixesWereKept_SendsTheReadBackToTheLines()
     {
+        var runId = await GivenTwoWeChatFilesOfDay2Async();
+        await Database.ExecuteAsync("UPDATE imported_file SET line_pairs = NULL, line_order_prefixes = NULL");
+
+        // Nothing known from the files: the pairs come from the lines (here a stand-in for the date's lines read by range).
+        (await SuspectAsync(Day2Low, Day2High)).Should().Equal("wechat/payment");
+    }
+
+    /// <summary>Two WeChat bills of the second date (a bill sent again), each with a payment of its own.</summary>
+    private async Task<long> GivenTwoWeChatFilesOfDay2Async()
+    {
         var runId = await CreateRunAsync();
         await ImportSettlementAsync(runId, "wechat_bill_ALL_20261119.csv", "wechat",
             [Payment("wechat", "4200000004", Day2Low, 10.00m, Beijing(11, 19, 9, 30))]);
         await ImportSettlementAsync(runId, "wechat_bill_ALL_20261119_again.csv", "wechat",
             [Payment("wechat", "4200000005", Day2High, 10.00m, Beijing(11, 19, 9, 31))]);
-        await Database.ExecuteAsync("UPDATE imported_file SET line_pairs = NULL, line_order_prefixes = NULL");
-
-        // Nothing known from the files: the pairs come from the lines (here a stand-in for the date's lines read by range).
-        (await SuspectAsync(Day2Low, Day2High)).Should().Equal("wechat/payment");
+        return runId;
     }
 
     private async Task<List<string>> SuspectAsync(string low, string high)
