@@ -220,7 +220,7 @@ public sealed class EvidenceImport : IAsyncDisposable
     /// The length of the prefix an order number is kept by (migration 0032): all but its last four characters (its first
     /// character at least), never ending inside a surrogate pair.
     /// </summary>
-    internal static int OrderPrefixLength(string orderNo)
+    private static int OrderPrefixLength(string orderNo)
     {
         var length = Math.Max(1, orderNo.Length - 4);
         return length < orderNo.Length && char.IsHighSurrogate(orderNo[length - 1]) ? length + 1 : length;

@@ -423,7 +423,7 @@ public sealed class FindingWriter : IAsyncDisposable
     {
         var p = Parameters;
         var insertFinding = $"INSERT INTO finding ({StageColumns}, status, first_run_id, last_run_id)";
-        var insertRequest = "INSERT INTO compensation_request AS c (request_id, order_no, kind, action, amount, currency, created_run_id)";
+        const string insertRequest = "INSERT INTO compensation_request AS c (request_id, order_no, kind, action, amount, currency, created_run_id)";
         const string requestColumns = "finding_id, order_no, kind, compensation_action, compensation_amount, currency, @runId";
         // The requests already there that the upsert would leave alone are left out first (a rerun stages 100k findings
         // whose requests are already pending as they were, or already claimed or done).
@@ -533,8 +533,7 @@ public sealed class FindingWriter : IAsyncDisposable
         return await _connection.QuerySingleAsync<(long Created, long Updated)>(new CommandDefinition(
             $"""
             WITH staged AS MATERIALIZED (
-                SELECT DISTINCT ON (finding_id) finding_id, order_no, kind, compensation_action, compensation_amount, currency,
-                       k.request_id IS NULL AS unknown
+                SELECT DISTINCT ON (finding_id) finding_id, order_no, kind, compensation_action, compensation_amount, currency
                 FROM finding_chunk s
                 {LookedUp(background, "compensation_request", "k.request_id, k.state, k.amount, k.action", "request_id")}
                 WHERE compensation_action IN ({CompensationActionSql.Automatic})
