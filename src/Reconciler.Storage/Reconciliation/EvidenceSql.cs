@@ -478,12 +478,11 @@ internal static class EvidenceSql
     /// migration 0032), else by one pass grouping the lines by pair and file, a handful of groups — and, for the few lines
     /// read beside the range, among their own keys and the date's lines with one of those keys (their keys hashed, the
     /// date's lines probed). Grouping every key read (a million at 1 M orders, 170 MB of hash table) took 2.8-3.5 s before
-    /// the merge could start, where a day of one file per
-    /// provider found none; this way 1.1-2.3 s (alone in psql, alternating, the same day). A key with two copies among
-    /// the date's lines has them in one file (which the import marks) or in two; one with a copy among the few is found
-    /// by their keys. So the few lines' files do not make a pair suspect: counted with the date's, the carried-over
-    /// orders' lines (files of earlier dates) made every pair suspect and the statement grouped every key of the day
-    /// again (2.19 s on the second day of a 1 M series).
+    /// the merge could start, where a day of one file per provider found none; this way 1.1-2.3 s (alone in psql,
+    /// alternating, the same day). A key with two copies among the date's lines has them in one file (which the import
+    /// marks) or in two; one with a copy among the few is found by their keys. So the few lines' files do not make a pair
+    /// suspect: counted with the date's, the carried-over orders' lines (files of earlier dates) made every pair suspect
+    /// and the statement grouped every key of the day again (2.19 s on the second day of a 1 M series).
     /// </para>
     /// </summary>
     public static string SharedMoneyLinesByRange(bool carried, bool carriedInRange, bool byFiles) =>

@@ -56,7 +56,7 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         MergeShouldEqualTheSetBasedQueryAsync(seed, byRange, oneFilePerProvider: true);
 
     /// <summary>
-    /// As above with the file that holds copies within itself imported before migration 0032: it kept no pairs or span,
+    /// As above with the file that holds copies within itself imported before migration 0032: it kept no pairs or prefixes,
     /// so its pairs are not found from the files (<c>imported_file.line_pairs</c>), and the read by range must look for
     /// them in the date's lines as it did before. Odd seeds only: a database that compares bytewise is where the pairs
     /// are found from the files.
