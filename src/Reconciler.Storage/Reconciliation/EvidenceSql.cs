@@ -93,6 +93,14 @@ internal static class EvidenceSql
     /// before. <c>OFFSET 0</c> keeps PostgreSQL from finding the least order number by walking the primary key from the
     /// first order ever imported.
     /// </para>
+    /// <para>
+    /// An open finding's order numbered outside the date's bounds cannot be one of the date's orders, so only those inside
+    /// are looked up among them (a full look, whose bounds are the date's orders'; a look at the watch list bounds only the
+    /// watched ones and looks every one up). Where order numbers grow with time none is inside and the date's orders are
+    /// not read a second time: the anti-join hashed the day's million orders to find that none of the 95,667 open
+    /// findings' orders was one of them (the second day of a 1 M series, psql, one process, three times each: 0.54-0.59 s
+    /// against 0.23-0.28 s for the statement, on the connection whose statements the merge waits for).
+    /// </para>
     /// </summary>
     public static string ScopeBounds(bool watched) =>
         $"""
@@ -101,8 +109,9 @@ internal static class EvidenceSql
                     SELECT DISTINCT f.order_no FROM finding f
                     WHERE f.status = 'open' AND f.business_date < @date AND f.order_no IS NOT NULL
                       AND f.kind NOT IN ('orphan_charge', 'compensated_but_resolved')
-                      AND NOT EXISTS (SELECT 1 FROM platform_order o
-                                      WHERE o.order_no = f.order_no AND o.created_at >= @start AND o.created_at < @end)) carried),
+                      AND ({(watched ? string.Empty : "f.order_no < bounds.low OR f.order_no > bounds.high OR ")}NOT EXISTS (
+                          SELECT 1 FROM platform_order o
+                          WHERE o.order_no = f.order_no AND o.created_at >= @start AND o.created_at < @end))) carried),
                bounds.orders,
                {Bytewise} AS bytewise
         FROM ({OrderBounds(watched, counted: true)}) bounds

@@ -217,19 +217,22 @@ public sealed class EvidenceMergeEquivalenceTests : DatabaseTest
         day.DeliveryFiles[1].Add(Delivery("fulu", "V-CLOSED", closed.OrderNo, DeliveryStatus.Success, closed.TargetAccount, closed.Quantity, closed.CreatedAt.AddMinutes(5)));
         await ImportFilesAsync(runId, day);
 
-        // Open findings of earlier dates (one order has two), a resolved one, and an orphan's (never carried as an order).
+        // Open findings of earlier dates (one order has two), a resolved one, an orphan's (never carried as an order), and
+        // one on an order of the date (an earlier export dated it the day before): that order is the date's, not carried.
+        var movedOrder = day.Orders.Where(o => o.CreatedAt >= Beijing(11, 18, 0, 0) && o.CreatedAt < Beijing(11, 19, 0, 0)).OrderBy(o => o.OrderNo, StringComparer.Ordinal).Skip(1).First();
         await using (var connection = await Database.DataSource.OpenConnectionAsync(Ct))
         {
             await connection.ExecuteAsync(
                 """
                 INSERT INTO finding (finding_id, kind, business_date, order_no, compensation_action, detail, status, first_run_id, last_run_id)
                 VALUES ('f-below', 'charged_not_delivered', '2026-11-16', 'KA-carried-1', 'refund', '', 'open', @runId, @runId),
+                       ('f-moved', 'amount_mismatch', '2026-11-17', @moved, 'none', '', 'open', @runId, @runId),
                        ('f-inside', 'amount_mismatch', '2026-11-17', @inside, 'none', '', 'open', @runId, @runId),
                        ('f-above', 'duplicate_charge', '2026-11-17', 'zz-carried-3', 'refund', '', 'open', @runId, @runId),
                        ('f-above-2', 'pending', '2026-11-17', 'zz-carried-3', 'none', '', 'open', @runId, @runId),
                        ('f-closed', 'charged_not_delivered', '2026-11-17', 'KM20261117000003', 'refund', '', 'resolved', @runId, @runId),
                        ('f-orphan', 'orphan_charge', '2026-11-17', 'KM20261117000001', 'none', '', 'open', @runId, @runId)
-                """, new { runId, inside = inside.OrderNo });
+                """, new { runId, inside = inside.OrderNo, moved = movedOrder.OrderNo });
         }
 
         var missing = new HashSet<string>(StringComparer.Ordinal);
