@@ -71,7 +71,7 @@ public sealed class ReconciliationRunner(
             await progress.PhaseAsync("importing", 0, cancellationToken);
             var planned = plan.Entries;
             var lanes = ImportLanes(planned);
-            var statistics = new StatisticsRefresh(runs, planned.Select(e => e.Entry.Reader.Kind), lanes.Count, ImportParallelism, cancellationToken);
+            await using var statistics = new StatisticsRefresh(runs, planned.Select(e => e.Entry.Reader.Kind), lanes.Count, ImportParallelism, cancellationToken);
             if (platformOrders.Enabled)
             {
                 var imported = await platformOrders.ImportAsync(window, runId, cancellationToken);
@@ -152,6 +152,9 @@ public sealed class ReconciliationRunner(
                 await statistics.CompleteAsync();
                 timings.AddSince("analyze", phaseStart);
             }
+
+            // A run that imported nothing new lets go of the tables it held for the refresh.
+            await statistics.DisposeAsync();
 
             await progress.PhaseAsync("matching", 0, cancellationToken);
             CrashPoints.Reach("statistics");

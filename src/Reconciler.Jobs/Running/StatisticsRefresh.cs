@@ -10,8 +10,12 @@ namespace Reconciler.Jobs.Running;
 /// summary and ANALYZE kept one core for 0.8-0.9 s of a 1 M-order run at 10 % breaks while the other had nothing to do;
 /// started as soon as the orders' one file was imported, the orders' ANALYZE slowed the bills still importing on both
 /// cores more than it saved (import 10.7-12.8 s against 10.1-10.7 s, three runs each, 2026-12-06).
+/// <para>
+/// Each table a file feeds is held from the start (<see cref="StatisticsHold"/>): autovacuum cannot start on it while the
+/// run imports, so the run's refresh never waits for one to be cancelled.
+/// </para>
 /// </summary>
-internal sealed class StatisticsRefresh
+internal sealed class StatisticsRefresh : IAsyncDisposable
 {
     private readonly RunStore _runs;
     private readonly CancellationToken _cancellationToken;
@@ -19,6 +23,7 @@ internal sealed class StatisticsRefresh
     private readonly Dictionary<EvidenceKind, int> _filesLeft = [];
     private readonly Dictionary<EvidenceKind, long> _rows = [];
     private readonly Dictionary<EvidenceKind, Task> _started = [];
+    private readonly Dictionary<EvidenceKind, Task<StatisticsHold>> _holds = [];
     private readonly int _parallelism;
     private int _lanesLeft;
 
@@ -34,6 +39,11 @@ internal sealed class StatisticsRefresh
         foreach (var kind in files)
         {
             _filesLeft[kind] = _filesLeft.GetValueOrDefault(kind) + 1;
+        }
+
+        foreach (var kind in _filesLeft.Keys)
+        {
+            _holds[kind] = runs.HoldStatisticsAsync(kind, cancellationToken);
         }
     }
 
@@ -92,9 +102,19 @@ internal sealed class StatisticsRefresh
         {
             if (left == 0 && _rows.GetValueOrDefault(kind) > 0 && !_started.ContainsKey(kind))
             {
-                _started[kind] = _runs.RefreshStatisticsAsync(kind, _cancellationToken);
+                _started[kind] = Refresh(kind);
             }
         }
+    }
+
+    // Under the gate: the table's held refresh if the run holds it, else a refresh of its own.
+    private Task Refresh(EvidenceKind kind) =>
+        _holds.Remove(kind, out var hold) ? RefreshHeldAsync(hold) : _runs.RefreshStatisticsAsync(kind, _cancellationToken);
+
+    private async Task RefreshHeldAsync(Task<StatisticsHold> pending)
+    {
+        await using var hold = await pending;
+        await hold.RefreshAsync(_cancellationToken);
     }
 
     /// <summary>Refreshes the tables not refreshed yet and waits for all three.</summary>
@@ -106,7 +126,7 @@ internal sealed class StatisticsRefresh
             {
                 if (!_started.ContainsKey(kind))
                 {
-                    _started[kind] = _runs.RefreshStatisticsAsync(kind, _cancellationToken);
+                    _started[kind] = Refresh(kind);
                 }
             }
 
@@ -130,6 +150,29 @@ internal sealed class StatisticsRefresh
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The run fails with the import's error.
+        }
+    }
+
+    /// <summary>Lets go of the holds no refresh took (a run that imported nothing new, or failed): their locks are released unused.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task<StatisticsHold>[] left;
+        lock (_gate)
+        {
+            left = [.. _holds.Values];
+            _holds.Clear();
+        }
+
+        foreach (var pending in left)
+        {
+            try
+            {
+                await (await pending).DisposeAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The hold never began (the run's error, or its cancellation, is the one to report).
+            }
         }
     }
 }

@@ -264,19 +264,34 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
     public async Task RefreshStatisticsAsync(EvidenceKind kind, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sql = kind switch
-        {
-            EvidenceKind.Orders => "ANALYZE platform_order",
-            EvidenceKind.Settlement => """
-                SELECT brin_summarize_new_values(c.oid) FROM pg_class c
-                WHERE c.oid = 'settlement_line_occurred_at'::regclass AND pg_has_role(c.relowner, 'USAGE');
-                ANALYZE settlement_line
-                """,
-            EvidenceKind.Delivery => "ANALYZE delivery_event",
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an evidence kind"),
-        };
-        await connection.ExecuteAsync(new CommandDefinition(sql, commandTimeout: 0, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(RefreshSql(kind), commandTimeout: 0, cancellationToken: cancellationToken));
     }
+
+    /// <summary>
+    /// Holds the refresh of the table that files of <paramref name="kind"/> feed from the start of a run's import
+    /// (<see cref="StatisticsHold"/>: autovacuum kept off the table until the run has analysed it).
+    /// </summary>
+    public Task<StatisticsHold> HoldStatisticsAsync(EvidenceKind kind, CancellationToken cancellationToken) =>
+        StatisticsHold.BeginAsync(dataSource, kind, cancellationToken);
+
+    /// <summary>The evidence table that files of <paramref name="kind"/> feed.</summary>
+    internal static string TableOf(EvidenceKind kind) => kind switch
+    {
+        EvidenceKind.Orders => "platform_order",
+        EvidenceKind.Settlement => "settlement_line",
+        EvidenceKind.Delivery => "delivery_event",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an evidence kind"),
+    };
+
+    /// <summary>The refresh of <see cref="TableOf"/>: the settlement lines' new BRIN ranges summarised first (by the owner), then ANALYZE.</summary>
+    internal static string RefreshSql(EvidenceKind kind) =>
+        kind == EvidenceKind.Settlement
+            ? """
+              SELECT brin_summarize_new_values(c.oid) FROM pg_class c
+              WHERE c.oid = 'settlement_line_occurred_at'::regclass AND pg_has_role(c.relowner, 'USAGE');
+              ANALYZE settlement_line
+              """
+            : $"ANALYZE {TableOf(kind)}";
 
     /// <summary>
     /// Marks failed the runs of <paramref name="date"/> still shown running: called under the date's lock, which a live

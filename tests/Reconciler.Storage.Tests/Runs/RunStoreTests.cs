@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using Dapper;
+using Npgsql;
+using Reconciler.Core.Evidence;
 using Reconciler.Storage.Tests.Support;
 
 namespace Reconciler.Storage.Tests.Runs;
@@ -125,5 +128,102 @@ public sealed class RunStoreTests : DatabaseTest
         (afterFirst, afterSecond).Should().Be((0, 0));
         (await Database.ScalarAsync<string>("SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = 'settlement_line_occurred_at'::regclass"))
             .Should().Be("brin");
+    }
+
+    [Fact]
+    public async Task HoldStatisticsAsync_KeepsAutovacuumOffTheTable_UntilTheRunHasAnalysedIt()
+    {
+        // Autovacuum takes a table's SHARE UPDATE EXCLUSIVE lock only if it is free: taken NOWAIT here, as autovacuum
+        // asks for it. The import goes on beside the hold, and the refresh lets the lock go.
+        var runId = await CreateRunAsync();
+        var hold = await Runs.HoldStatisticsAsync(EvidenceKind.Settlement, Ct);
+        try
+        {
+            await WaitUntilAsync(() => HeldAsync("settlement_line"), "the hold takes the lock");
+            (await TryLockAsync("settlement_line")).Should().BeFalse("an autovacuum would skip the table while the run imports into it");
+            await ImportSettlementAsync(runId, "wechat/held.csv", "wechat", Enumerable.Range(1, 500).Select(i =>
+                Evidence.Payment("wechat", $"4200003{i:D6}", $"H{i:D8}", 30m + i, Evidence.Beijing(11, 18, 9, 0).AddSeconds(i))));
+
+            await hold.RefreshAsync(Ct);
+
+            (await TryLockAsync("settlement_line")).Should().BeTrue("the refresh let the lock go");
+            (await Database.ScalarAsync<float>("SELECT reltuples FROM pg_class WHERE oid = 'settlement_line'::regclass"))
+                .Should().Be(500, "the table was analysed with the rows just imported");
+        }
+        finally
+        {
+            await hold.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task HoldStatisticsAsync_WaitsForTheLockBesideTheImport_AndGivesUpTheWaitWhenDisposed()
+    {
+        // Another session holds the lock (as an autovacuum that started first does, until PostgreSQL cancels it): the
+        // hold waits for it, the import does not, and the refresh comes once the lock is free.
+        var runId = await CreateRunAsync();
+        await using var other = await Database.DataSource.OpenConnectionAsync(Ct);
+        await using var otherTransaction = await other.BeginTransactionAsync(Ct);
+        await other.ExecuteAsync("LOCK TABLE settlement_line IN SHARE UPDATE EXCLUSIVE MODE", transaction: otherTransaction);
+        var hold = await Runs.HoldStatisticsAsync(EvidenceKind.Settlement, Ct);
+        try
+        {
+            await ImportSettlementAsync(runId, "wechat/waited.csv", "wechat", Enumerable.Range(1, 100).Select(i =>
+                Evidence.Payment("wechat", $"4200004{i:D6}", $"W{i:D8}", 30m + i, Evidence.Beijing(11, 18, 9, 0).AddSeconds(i))));
+            var refresh = hold.RefreshAsync(Ct);
+            (await Task.WhenAny(refresh, Task.Delay(StillWaiting))).Should().NotBeSameAs(refresh, "the other session still holds the lock");
+
+            await otherTransaction.CommitAsync(Ct);
+            (await Task.WhenAny(refresh, Task.Delay(Eventually))).Should().BeSameAs(refresh, "the lock is free");
+            await refresh;
+        }
+        finally
+        {
+            await hold.DisposeAsync();
+        }
+
+        // A hold disposed while it still waits (the run failed during its import) gives up its place in the queue.
+        await using var again = await Database.DataSource.OpenConnectionAsync(Ct);
+        await using var againTransaction = await again.BeginTransactionAsync(Ct);
+        await again.ExecuteAsync("LOCK TABLE settlement_line IN SHARE UPDATE EXCLUSIVE MODE", transaction: againTransaction);
+        var abandoned = await Runs.HoldStatisticsAsync(EvidenceKind.Settlement, Ct);
+        await WaitUntilAsync(() => WaitingAsync("settlement_line"), "the hold waits for the lock");
+        (await Task.WhenAny(abandoned.DisposeAsync().AsTask(), Task.Delay(Eventually))).IsCompletedSuccessfully.Should().BeTrue();
+        (await WaitingAsync("settlement_line")).Should().BeFalse("the disposed hold's wait was cancelled");
+    }
+
+    private async Task<bool> TryLockAsync(string table)
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync(Ct);
+        await using var transaction = await connection.BeginTransactionAsync(Ct);
+        try
+        {
+            await connection.ExecuteAsync($"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE NOWAIT", transaction: transaction);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return false;
+        }
+    }
+
+    private Task<bool> HeldAsync(string table) => Database.ScalarAsync<bool>(
+        $"SELECT EXISTS (SELECT FROM pg_locks WHERE relation = '{table}'::regclass AND mode = 'ShareUpdateExclusiveLock' AND granted)");
+
+    private Task<bool> WaitingAsync(string table) => Database.ScalarAsync<bool>(
+        $"SELECT EXISTS (SELECT FROM pg_locks WHERE relation = '{table}'::regclass AND mode = 'ShareUpdateExclusiveLock' AND NOT granted)");
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Eventually;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"not within {Eventually}: {what}");
+            }
+
+            await Task.Delay(20);
+        }
     }
 }
