@@ -19,7 +19,7 @@ public sealed class StatisticsRefreshTests : IAsyncLifetime
     [Fact]
     public async Task StartsATable_OnlyOnceACoreIsFree_AndEveryFileFeedingItIsIn()
     {
-        var refresh = new StatisticsRefresh(
+        await using var refresh = new StatisticsRefresh(
             _harness.Get<RunStore>(), [EvidenceKind.Orders, EvidenceKind.Settlement, EvidenceKind.Settlement, EvidenceKind.Delivery],
             lanes: 4, parallelism: 2, CancellationToken.None);
 
@@ -49,7 +49,7 @@ public sealed class StatisticsRefreshTests : IAsyncLifetime
     [Fact]
     public async Task StartsATable_AsItsLastFileIsIn_WhenThereWereFewerLanesThanCores()
     {
-        var refresh = new StatisticsRefresh(
+        await using var refresh = new StatisticsRefresh(
             _harness.Get<RunStore>(), [EvidenceKind.Settlement, EvidenceKind.Settlement], lanes: 1, parallelism: 2, CancellationToken.None);
 
         refresh.FileDone(EvidenceKind.Settlement, 3);
@@ -65,7 +65,7 @@ public sealed class StatisticsRefreshTests : IAsyncLifetime
     [Fact]
     public async Task CountsTheOrdersReadFromThePlatformsDatabase_AsRowsOfTheOrdersTable()
     {
-        var refresh = new StatisticsRefresh(
+        await using var refresh = new StatisticsRefresh(
             _harness.Get<RunStore>(), [EvidenceKind.Orders, EvidenceKind.Delivery], lanes: 2, parallelism: 2, CancellationToken.None);
         refresh.Added(EvidenceKind.Orders, 100);
 
