@@ -409,23 +409,43 @@ internal static class EvidenceSql
     /// file, by nested loops (<see cref="NoHashJoins"/>). Read by range, <see cref="SharedMoneyLinesByRange"/> and then
     /// <see cref="ScopeReversedLinesByRange"/> read it on the same connection (each of the two had paired them on its
     /// own, side by side on two connections, before the merge could start: 0.8 s each at 1 M); staged, it is joined with
-    /// the date's scope (<see cref="StageMoneyLines"/>). With <paramref name="carriedStaged"/> the carried-over orders'
-    /// payments come from <c>carried_line</c> (<see cref="StageCarriedLines"/>, staged first), each probed in the reversal
-    /// lines' index, instead of an array test over every date's payments (the 7th day of a 300 k series, psql:
-    /// 0.19-0.23 s against 0.85-0.89 s).
+    /// the date's scope (<see cref="StageMoneyLines"/>). Read by range with orders carried over, the carried-over orders'
+    /// payments come from <c>carried_line</c> instead (<see cref="PairCarriedReversedLines"/>, after
+    /// <see cref="StageCarriedLines"/>), each probed in the reversal lines' index, not an array test over every date's
+    /// payments (the 7th day of a 300 k series, psql: 0.19-0.23 s against 0.85-0.89 s), and the date's pairs are
+    /// <see cref="DatePairs"/>, read beside the staging.
     /// </summary>
-    public static string PairReversedLines(bool carried, bool carriedInRange, bool carriedStaged = false) =>
+    public static string PairReversedLines(bool carried, bool carriedInRange) =>
         $"""
         {NoHashJoins};
         CREATE TEMP TABLE evidence_paired ON COMMIT DROP AS
-        {(carriedStaged
-            ? DatePartByRange(carriedInRange, ScopeReversedLines, "p.order_no")
-              + "\nUNION ALL\n"
-              + ReversedLinesOf("carried_line").Replace("{bound}", "true", StringComparison.Ordinal)
-            : PerScopePartByRange(carried, carriedInRange, ScopeReversedLines, "p.order_no"))};
+        {PerScopePartByRange(carried, carriedInRange, ScopeReversedLines, "p.order_no")};
         {HashJoinsAgain};
         {AnalyzeTemporary("evidence_paired")}
         """;
+
+    /// <summary>
+    /// The date's part of <see cref="PairReversedLines"/> alone, as rows: with orders carried over it is read on a connection
+    /// of its own (<see cref="NoHashJoins"/>) while <see cref="StageCarriedLines"/> stages theirs, and its rows are copied
+    /// into the <c>evidence_paired</c> that <see cref="PairCarriedReversedLines"/> creates. It reads only the date's payments
+    /// and the reversal lines, not <c>carried_line</c>.
+    /// </summary>
+    public static string DatePairs(bool carriedInRange) => DatePartByRange(carriedInRange, ScopeReversedLines, "p.order_no");
+
+    /// <summary>
+    /// <see cref="PairReversedLines"/>' carried-over part alone (payments from <c>carried_line</c>) into the temporary
+    /// <c>evidence_paired</c>; the date's pairs (<see cref="DatePairs"/>) are copied in after it, then the table analysed.
+    /// </summary>
+    public static readonly string PairCarriedReversedLines =
+        $"""
+        {NoHashJoins};
+        CREATE TEMP TABLE evidence_paired ON COMMIT DROP AS
+        {ReversedLinesOf("carried_line").Replace("{bound}", "true", StringComparison.Ordinal)};
+        {HashJoinsAgain}
+        """;
+
+    /// <summary>The columns of <c>evidence_paired</c>, as <see cref="DatePairs"/> reads them and a COPY writes them.</summary>
+    public const string PairedColumns = "order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at, file_id";
 
     /// <summary>The date's named money lines read by range, with <paramref name="extra"/> columns after their own.</summary>
     private static string NamedLinesByRange(bool carriedInRange, string extra = "") =>
