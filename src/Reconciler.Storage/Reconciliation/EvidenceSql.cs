@@ -417,11 +417,17 @@ internal static class EvidenceSql
     /// </summary>
     public static string PairReversedLines(bool carried, bool carriedInRange) =>
         $"""
+        {PairedInto(PerScopePartByRange(carried, carriedInRange, ScopeReversedLines, "p.order_no"))};
+        {AnalyzeTemporary("evidence_paired")}
+        """;
+
+    /// <summary>The temporary <c>evidence_paired</c> created from the pairs <paramref name="pairs"/> selects, by nested loops.</summary>
+    private static string PairedInto(string pairs) =>
+        $"""
         {NoHashJoins};
         CREATE TEMP TABLE evidence_paired ON COMMIT DROP AS
-        {PerScopePartByRange(carried, carriedInRange, ScopeReversedLines, "p.order_no")};
-        {HashJoinsAgain};
-        {AnalyzeTemporary("evidence_paired")}
+        {pairs};
+        {HashJoinsAgain}
         """;
 
     /// <summary>
@@ -437,12 +443,7 @@ internal static class EvidenceSql
     /// <c>evidence_paired</c>; the date's pairs (<see cref="DatePairs"/>) are copied in after it, then the table analysed.
     /// </summary>
     public static readonly string PairCarriedReversedLines =
-        $"""
-        {NoHashJoins};
-        CREATE TEMP TABLE evidence_paired ON COMMIT DROP AS
-        {ReversedLinesOf("carried_line").Replace("{bound}", "true", StringComparison.Ordinal)};
-        {HashJoinsAgain}
-        """;
+        PairedInto(ReversedLinesOf("carried_line").Replace("{bound}", "true", StringComparison.Ordinal));
 
     /// <summary>The columns of <c>evidence_paired</c>, as <see cref="DatePairs"/> reads them and a COPY writes them.</summary>
     public const string PairedColumns = "order_no, provider, entry_type, entry_ref, provider_txn_id, gross, occurred_at, file_id";

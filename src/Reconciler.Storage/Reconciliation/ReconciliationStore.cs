@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Reconciler.Core.Matching;
+using Reconciler.Storage.Importing;
 
 namespace Reconciler.Storage.Reconciliation;
 
@@ -153,7 +154,7 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             }
             else
             {
-                await using var pair = money.Command(EvidenceSql.PairReversedLines(carried, carriedInRange), window, scope);
+                await using var pair = money.Command(EvidenceSql.PairReversedLines(carried: false, carriedInRange: false), window, scope);
                 await pair.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -605,19 +606,18 @@ public sealed partial class ReconciliationStore(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var copy = await session.Connection.BeginBinaryImportAsync(
-            $"COPY evidence_paired ({EvidenceSql.PairedColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var copy = BinaryCopyWriter.Begin(session.Connection, "evidence_paired", EvidenceSql.PairedColumns);
         foreach (var (line, fileId) in pairs)
         {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(line.OrderNo, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(line.Provider, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(line.EntryType, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(line.EntryRef, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(line.TxnId, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(line.Gross, NpgsqlDbType.Numeric, cancellationToken);
-            await copy.WriteAsync(line.OccurredAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(fileId, NpgsqlDbType.Bigint, cancellationToken);
+            copy.StartRow();
+            copy.Write(line.OrderNo);
+            copy.Write(line.Provider);
+            copy.Write(line.EntryType);
+            copy.Write(line.EntryRef);
+            copy.Write(line.TxnId);
+            copy.Write(line.Gross);
+            copy.Write(line.OccurredAt);
+            copy.Write(fileId);
         }
 
         await copy.CompleteAsync(cancellationToken);

@@ -21,8 +21,9 @@ public sealed class RerunTests : IAsyncLifetime
         var findings = await _harness.Database.ScalarAsync<long>("SELECT count(*) FROM finding");
         // The full look's watch list is in, with its stamp, when the run ends.
         const string Stamp = "SELECT run_id FROM evidence_stamp WHERE business_date = @day::date";
+        const string Watched = "SELECT count(*) FROM evidence_watch WHERE business_date = @day::date";
         (await _harness.Database.ScalarAsync<long>(Stamp, new { day = Day })).Should().Be(first.RunId);
-        var watched = await _harness.Database.ScalarAsync<long>("SELECT count(*) FROM evidence_watch WHERE business_date = @day::date", new { day = Day });
+        var watched = await _harness.Database.ScalarAsync<long>(Watched, new { day = Day });
         watched.Should().BeGreaterThan(0);
 
         var second = await _harness.RunAsync(Day, inbox, reason: "operator rerun");
@@ -38,7 +39,7 @@ public sealed class RerunTests : IAsyncLifetime
         (await _harness.Database.ScalarAsync<string>("SELECT reason FROM run WHERE run_id = @id", new { id = second.RunId })).Should().Be("operator rerun");
         // Nothing new: the rerun looked at the first run's watch list and kept it as it was.
         (await _harness.Database.ScalarAsync<long>(Stamp, new { day = Day })).Should().Be(first.RunId);
-        (await _harness.Database.ScalarAsync<long>("SELECT count(*) FROM evidence_watch WHERE business_date = @day::date", new { day = Day })).Should().Be(watched);
+        (await _harness.Database.ScalarAsync<long>(Watched, new { day = Day })).Should().Be(watched);
     }
 
     [Fact]
