@@ -45,6 +45,7 @@ _STAMP = REPO / "src/Reconciler.Host/bin/Release/.built"
 DLL = Path(os.environ.get("BENCH_DLL") or (_STAMP.read_text().strip() if _STAMP.exists() else "")
            or REPO / "src/Reconciler.Host/bin/Release/net10.0/reconciler.dll")
 GENERATOR = REPO / "scripts/bench/generate_day.py"
+LAUNCHER = REPO / "scripts/reconciler"
 FIRST_DAY = datetime.date(2026, 11, 25)
 PHASES = ["plan", "parse", "copy", "merge", "analyze", "evidence", "rules", "findings", "report"]
 PHASE_LINE = re.compile(r"Run \d+ phase (\w+) ([0-9.]+) s (\d+) rows")
@@ -135,7 +136,8 @@ def run_cli(schema: str, day: datetime.date, inbox: Path, out: Path, logfile: Pa
     as_of = f"{day + datetime.timedelta(days=1)}T10:30:00+08:00"
     timefile = logfile.with_suffix(".time")
     shutil.rmtree(out, ignore_errors=True)
-    env = dict(os.environ, RECONCILER__Reconciler__Storage__Schema=schema)
+    # Started as the CLI is started (scripts/reconciler: its runtime environment), with the dll measured.
+    env = dict(os.environ, RECONCILER__Reconciler__Storage__Schema=schema, RECONCILER_DLL=str(DLL))
     warm(inbox)
     # Each run starts from a checkpoint, as a nightly run after a quiet evening does: the WAL of earlier cases (a
     # checkpoint comes every ~8 GB of it with scripts/db.sh's max_wal_size) must not land one inside this run.
@@ -143,7 +145,7 @@ def run_cli(schema: str, day: datetime.date, inbox: Path, out: Path, logfile: Pa
     busy0 = busy_cpu_s()
     with open(logfile, "w", encoding="utf-8") as f:
         rc = subprocess.run(["timeout", "--kill-after=10", str(TIMEOUT_S), "/usr/bin/time", "-f", "%e %M %U %S", "-o",
-                             str(timefile), "dotnet", str(DLL), "run", "--verbose", "--date", day.isoformat(),
+                             str(timefile), str(LAUNCHER), "run", "--verbose", "--date", day.isoformat(),
                              "--as-of", as_of, "--inbox", str(inbox), "--out", str(out)],
                             stdout=f, stderr=subprocess.STDOUT, env=env).returncode
     if rc != 0:
