@@ -12,7 +12,11 @@ namespace Reconciler.Reports;
 /// its own over them and <see cref="ReportWriter.DeleteTemporaries"/> looks (in the system's temporary folder a killed
 /// run's copies were never found again).
 /// </summary>
-public sealed class GzipCopies : IDisposable
+/// <param name="written">
+/// Told an output's file name once its copy is complete (on the thread that wrote it), so that the copy can be stored
+/// while the other outputs are still being written.
+/// </param>
+public sealed class GzipCopies(Action<string>? written = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, string> _copies = new(StringComparer.Ordinal);
 
@@ -39,7 +43,9 @@ public sealed class GzipCopies : IDisposable
             write(tee);
         }
 
-        _copies[Path.GetFileName(outputPath)] = copyPath;
+        var name = Path.GetFileName(outputPath);
+        _copies[name] = copyPath;
+        written?.Invoke(name);
     }
 
     public void Dispose()

@@ -183,7 +183,9 @@ public sealed class ReconciliationRunner(
             await using var incidentGrouping = await grouping!;
             var grouped = incidentGrouping.CompleteAsync(cancellationToken);
             await using var reads = reportBuilder.Reads(runId);
-            using var gzipCopies = new GzipCopies();
+            // The outputs are stored as each is written, in the transaction that completes the run.
+            await using var storing = new OutputStoring(await runs.BeginCompletionAsync(runId, cancellationToken), cancellationToken);
+            var gzipCopies = storing.Copies;
             var report = await reportBuilder.BuildAsync(
                 runId, request, window, startedAt, missing, grouped, cancellationToken, tally, settlements,
                 () => progress.PhaseAsync("reporting", changes.New + changes.StillOpen + changes.Resolved, cancellationToken),
@@ -198,8 +200,7 @@ public sealed class ReconciliationRunner(
 
             var outputs = ReportWriter.WriteAll(
                 report, request.OutDir, CrashPoints.Reach, mismatchesAhead: true, gzipCopies, mismatchesWritten);
-            await runs.CompleteRunAsync(runId, SummaryJsonWriter.TotalsJson(report), outputs, cancellationToken,
-                gzipCopies.OpenRead);
+            await storing.CompleteAsync(outputs, SummaryJsonWriter.TotalsJson(report), cancellationToken);
             CrashPoints.Reach("run-completed");
             timings.AddSince("report", phaseStart, report.Findings.Count + report.Resolved.Count);
             timings.Log(logger, runId);

@@ -159,8 +159,49 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             "DELETE FROM run_file WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Stores the run's outputs byte for byte and marks it completed, in one transaction.</summary>
+    /// <param name="gzipped">The gzip copy of an output by file name, when the writer made one as it wrote the file.</param>
+    public async Task CompleteRunAsync(
+        long runId, string summaryJson, IReadOnlyList<string> outputs, CancellationToken cancellationToken,
+        Func<string, Stream?>? gzipped = null)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        await using var completion = await BeginCompletionAsync(runId, cancellationToken);
+        await completion.StoreOutputsAsync(outputs, gzipped, cancellationToken);
+        await completion.CompleteAsync(summaryJson, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens the transaction that stores a run's outputs (<see cref="RunCompletion.StoreOutputAsync"/>, each as soon as
+    /// it is written) and then marks the run completed (<see cref="RunCompletion.CompleteAsync"/>); disposed before
+    /// that, it stores nothing.
+    /// </summary>
+    public async Task<RunCompletion> BeginCompletionAsync(long runId, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // The outputs' insert gets a generic plan: planned for its values (the custom plan an unnamed statement gets),
+            // each output became a constant of the plan, which the planner copied whole as it simplified the expressions
+            // (`perf` of the second day of a 1 M series: 79 of this connection's 189 samples in planning; PostgreSQL's log,
+            // a rerun of that day: the two larger outputs bound in 79 / 109 ms, 28 / 39 ms with the generic plan).
+            await using (var generic = new NpgsqlCommand("SET LOCAL plan_cache_mode = force_generic_plan", connection, transaction))
+            {
+                await generic.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return new RunCompletion(connection, transaction, runId, _spikeRule);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     // Into a temporary file removed when the stream is closed, not memory: an output may be a gigabyte.
-    private static async Task<Stream> CompressAsync(string path, CancellationToken cancellationToken)
+    internal static async Task<Stream> CompressAsync(string path, CancellationToken cancellationToken)
     {
         var content = new FileStream(
             Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
@@ -180,77 +221,6 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
             await content.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>Stores the run's outputs byte for byte and marks it completed, in one transaction.</summary>
-    /// <param name="gzipped">The gzip copy of an output by file name, when the writer made one as it wrote the file.</param>
-    public async Task CompleteRunAsync(
-        long runId, string summaryJson, IReadOnlyList<string> outputs, CancellationToken cancellationToken,
-        Func<string, Stream?>? gzipped = null)
-    {
-        ArgumentNullException.ThrowIfNull(outputs);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The outputs' insert gets a generic plan: planned for its values (the custom plan an unnamed statement gets),
-        // each output became a constant of the plan, which the planner copied whole as it simplified the expressions
-        // (`perf` of the second day of a 1 M series: 79 of this connection's 189 samples in planning; PostgreSQL's log,
-        // a rerun of that day: the two larger outputs bound in 79 / 109 ms, 28 / 39 ms with the generic plan).
-        await using (var generic = new NpgsqlCommand("SET LOCAL plan_cache_mode = force_generic_plan", connection, transaction))
-        {
-            await generic.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        foreach (var path in outputs)
-        {
-            var name = Path.GetFileName(path);
-            if (!OutputNames.Contains(name, StringComparer.Ordinal))
-            {
-                continue;
-            }
-
-            // At gzip's fastest level: about a tenth of the bytes to send and to store. Compressed here unless the
-            // writer made the copy as it wrote the file.
-            // Npgsql sends a seekable stream as it reads it, without a copy in memory.
-            await using var content = gzipped?.Invoke(name) ?? await CompressAsync(path, cancellationToken);
-            await using var command = new NpgsqlCommand(
-                """
-                INSERT INTO run_output (run_id, name, content, content_encoding) VALUES (@runId, @name, @content, 'gzip')
-                ON CONFLICT (run_id, name) DO UPDATE SET content = excluded.content, content_encoding = excluded.content_encoding
-                """, connection, transaction);
-            command.Parameters.AddWithValue("runId", runId);
-            command.Parameters.AddWithValue("name", name);
-            command.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Bytea) { Value = content, Size = -1 });
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        CrashPoints.Reach("run-output-stored");
-        await using (var custom = new NpgsqlCommand("SET LOCAL plan_cache_mode TO DEFAULT", connection, transaction))
-        {
-            await custom.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        // The run.completed event and any breaks.spike are written with the status change, or not at all.
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE run SET status = 'completed', finished_at = now(), summary = @summaryJson::jsonb, error = NULL,
-                           progress_phase = 'completed', progress_updated_at = now()
-            WHERE run_id = @runId;
-            INSERT INTO event_outbox (event_type, payload)
-            SELECT @eventType, jsonb_build_object(
-                'runId', run_id, 'businessDate', business_date, 'asOf', as_of, 'status', status, 'requestedBy', requested_by,
-                'reason', reason, 'startedAt', started_at, 'finishedAt', finished_at,
-                'findings', summary -> 'finding_counts', 'compensationTotal', summary -> 'compensation_total')
-            FROM run WHERE run_id = @runId;
-            {BreakSpikes.Sql}
-            """,
-            new
-            {
-                runId, summaryJson, eventType = EventTypes.RunCompleted, spikeType = EventTypes.BreaksSpike,
-                factor = _spikeRule.Factor, minimum = _spikeRule.Minimum, trailingRuns = _spikeRule.TrailingRuns,
-            },
-            transaction, cancellationToken: cancellationToken));
-        CrashPoints.Reach("run-completed-uncommitted");
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Compatibility for callers that keep no outputs: completes the run with its totals only.</summary>

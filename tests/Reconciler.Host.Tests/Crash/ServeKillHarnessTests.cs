@@ -56,7 +56,7 @@ public sealed class ServeKillHarnessTests(GeneratedDay day, ITestOutputHelper ou
         ("findings-committed", 2),          // findings and requests committed, no report
         ("report-built", 2),
         ("report-tmp:mismatches.csv", 2),   // a report file written under its temporary name
-        ("report-renamed:summary.json", 2), // every output in place, none stored
+        ("report-renamed:summary.json", 2), // every output in place, stored but not committed
         ("run-output-stored", 2),           // outputs stored in run_output, the transaction not committed
         ("run-completed-uncommitted", 2),   // run marked completed with its events, not committed
         ("run-completed", 1),               // completion committed; the job is fetched again and does nothing
