@@ -101,6 +101,53 @@ public sealed class RunQueueTests : DatabaseTest
     }
 
     [Fact]
+    public async Task BeginCompletionAsync_StoresOutputsAsTheyComeButShowsNothingUntilTheRunCompletes_AndKeepsNothingWhenAbandoned()
+    {
+        var abandoned = await Runs.QueueRunAsync(Submission(), Ct);
+        await Runs.StartRunAsync(abandoned, "host-a:1:x", Ct);
+        var completed = await Runs.QueueRunAsync(Submission(), Ct);
+        await Runs.StartRunAsync(completed, "host-a:1:y", Ct);
+        var csv = "finding_id\nF1\n"u8.ToArray();
+        var html = "<!DOCTYPE html>"u8.ToArray();
+
+        await using (var completion = await Runs.BeginCompletionAsync(abandoned, Ct))
+        {
+            await completion.StoreOutputAsync("mismatches.csv", Gzip(csv), Ct);
+        }
+
+        await using (var completion = await Runs.BeginCompletionAsync(completed, Ct))
+        {
+            await completion.StoreOutputAsync("mismatches.csv", Gzip(csv), Ct);
+            await completion.StoreOutputAsync("report.html", Gzip(html), Ct);
+            completion.Stored("report.html").Should().BeTrue();
+            completion.Stored("summary.json").Should().BeFalse();
+            // Stored, not yet committed: another connection sees neither the output nor the completion.
+            (await Runs.ReadOutputAsync(completed, "mismatches.csv", Ct)).Should().BeNull();
+            (await Runs.GetRunAsync(completed, Ct)).Status.Should().Be("running");
+
+            await completion.CompleteAsync("""{"total":1}""", Ct);
+        }
+
+        (await Runs.ReadOutputAsync(completed, "mismatches.csv", Ct)).Should().Equal(csv);
+        (await Runs.ReadOutputAsync(completed, "report.html", Ct)).Should().Equal(html);
+        (await Runs.GetRunAsync(completed, Ct)).Status.Should().Be("completed");
+        (await Runs.ReadOutputAsync(abandoned, "mismatches.csv", Ct)).Should().BeNull();
+        (await Runs.GetRunAsync(abandoned, Ct)).Status.Should().Be("running");
+    }
+
+    private static MemoryStream Gzip(byte[] bytes)
+    {
+        var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(bytes);
+        }
+
+        compressed.Position = 0;
+        return compressed;
+    }
+
+    [Fact]
     public async Task ListRunsAsync_ListsNewestFirst_OfOneDateOrOfAll()
     {
         var older = await Runs.QueueRunAsync(Submission(), Ct);
