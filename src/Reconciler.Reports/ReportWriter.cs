@@ -22,7 +22,8 @@ public static class ReportWriter
         try
         {
             // summary.json lists the same findings in the same order: its list is written from this read too, into a
-            // file of its own that WriteAll copies into the document.
+            // file of its own that WriteAll copies into the document, and once WriteAll reaches the list, into the
+            // document itself (SummaryJsonWriter.FindingsFragment).
             using (var jsonRows = new SummaryJsonWriter.FindingsFragment(fragment))
             {
                 WriteTemporary(path, stream => MismatchesCsvWriter.WriteRows(
@@ -52,7 +53,9 @@ public static class ReportWriter
     /// <param name="gzipCopies">Gets a gzip copy of each file as it is written.</param>
     /// <param name="mismatchesWritten">
     /// With <paramref name="mismatchesAhead"/>: the <see cref="WriteMismatchesAhead"/> still running. report.html is
-    /// written beside it, and summary.json, whose findings list it writes, once it is done (its error is this call's).
+    /// written beside it, and so is summary.json up to its findings list, whose rows it writes: those written so far are
+    /// copied, the rest it writes into summary.json itself, and summary.json ends once it is done (its error is this
+    /// call's).
     /// </param>
     public static IReadOnlyList<string> WriteAll(
         RunReport report, string outDir, Action<string>? checkpoint = null, bool mismatchesAhead = false, GzipCopies? gzipCopies = null,
@@ -81,8 +84,20 @@ public static class ReportWriter
                 mismatchesAhead
                     ? (r, stream) =>
                     {
+                        // Written up to its findings list while mismatches.csv is still being written; the list's rows
+                        // written so far are copied, and the rest come straight from the writer of mismatches.csv.
+                        try
+                        {
+                            SummaryJsonWriter.Write(r, stream, fragment, WrittenAhead);
+                        }
+                        catch (InvalidOperationException) when (mismatchesWritten is not null)
+                        {
+                            // That writer's own error, not its echo (the list not written to its end).
+                            WrittenAhead();
+                            throw;
+                        }
+
                         WrittenAhead();
-                        SummaryJsonWriter.Write(r, stream, fragment);
                     }
                     : SummaryJsonWriter.Write),
         ];

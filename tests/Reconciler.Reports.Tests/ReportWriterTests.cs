@@ -128,6 +128,94 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAll_WritesSummaryJsonThroughTheFindingsWrittenSoFar_WhileMismatchesAreStillBeingWritten_AndTheRestAsTheyCome()
+    {
+        var findings = Enumerable.Range(0, 2000)
+            .Select(i => Reported(Finding(FindingKind.ChargedNotDelivered, $"B{i:D5}", 30.00m, 30.00m, action: CompensationAction.Refund)))
+            .ToList();
+        var report = Report(findings: findings);
+        var together = Path.Combine(_root, "together");
+        var ahead = Path.Combine(_root, "ahead");
+        ReportWriter.WriteAll(report, together);
+        Directory.CreateDirectory(ahead);
+        var gated = new GatedFindings(findings, gateAfter: 1000);
+        report = report with { Findings = gated };
+        var mismatchesWritten = Task.Run(() => ReportWriter.WriteMismatchesAhead(report.Findings, ahead));
+        await gated.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var writing = Task.Run(() => ReportWriter.WriteAll(report, ahead, mismatchesAhead: true, mismatchesWritten: mismatchesWritten));
+
+        // 1000 findings of about 300 bytes each are in summary.json before the writer of mismatches.csv reads the rest.
+        var summary = Path.Combine(ahead, "summary.json.tmp");
+        SpinWait.SpinUntil(() => File.Exists(summary) && new FileInfo(summary).Length > 200_000, TimeSpan.FromSeconds(30)).Should()
+            .BeTrue("summary.json copies the findings written so far instead of waiting for the last");
+        writing.IsCompleted.Should().BeFalse("the rest of the findings is still to come");
+        gated.Release();
+        var paths = await writing;
+
+        foreach (var path in paths)
+        {
+            File.ReadAllBytes(path).Should().Equal(File.ReadAllBytes(Path.Combine(together, Path.GetFileName(path))), path);
+        }
+
+        Directory.GetFiles(ahead, "*.tmp").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task WriteAll_FailsWithTheMismatchesWritesError_WhenItFailsAfterSummaryJsonTookItsFindingsOver()
+    {
+        var findings = Enumerable.Range(0, 2000)
+            .Select(i => Reported(Finding(FindingKind.ChargedNotDelivered, $"B{i:D5}", 30.00m, 30.00m, action: CompensationAction.Refund)))
+            .ToList();
+        var gated = new GatedFindings(findings, gateAfter: 1000, new IOException("No space left on device : 'mismatches.csv.tmp'"));
+        var report = Report(findings: findings) with { Findings = gated };
+        var mismatchesWritten = Task.Run(() => ReportWriter.WriteMismatchesAhead(report.Findings, _root));
+        await gated.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var writing = Task.Run(() => ReportWriter.WriteAll(report, _root, mismatchesAhead: true, mismatchesWritten: mismatchesWritten));
+        var summary = Path.Combine(_root, "summary.json.tmp");
+        SpinWait.SpinUntil(() => File.Exists(summary) && new FileInfo(summary).Length > 200_000, TimeSpan.FromSeconds(30)).Should().BeTrue();
+
+        gated.Release();
+        var act = () => writing;
+
+        await act.Should().ThrowAsync<IOException>().WithMessage("No space left on device*");
+        Directory.GetFiles(_root).Should().BeEmpty();
+    }
+
+    /// <summary>Findings whose read in key order stops after <c>gateAfter</c> of them until <see cref="Release"/>.</summary>
+    private sealed class GatedFindings(IReadOnlyList<ReportedFinding> findings, int gateAfter, Exception? failAfterGate = null) : ReportedFindings(
+        findings.Count,
+        findings.LongCount(f => f.Status == ReportStatus.New),
+        findings.LongCount(f => f.Status == ReportStatus.Open),
+        findings.LongCount(f => f.Finding.Kind == FindingKind.Pending))
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
+
+        public override IEnumerable<ReportedFinding> Read(FindingOrder order)
+        {
+            var read = 0;
+            foreach (var finding in Sort(findings, order))
+            {
+                if (order == FindingOrder.ByKey && read++ == gateAfter)
+                {
+                    Reached.TrySetResult();
+                    _released.Task.Wait(TimeSpan.FromSeconds(60));
+                    if (failAfterGate is not null)
+                    {
+                        throw failAfterGate;
+                    }
+                }
+
+                yield return finding;
+            }
+        }
+    }
+
+    [Fact]
     public void WriteAll_FailsWithTheMismatchesWritesError_AndLeavesNoTemporaries_WhenItFailsAfterReportHtmlStarted()
     {
         var report = Report();
