@@ -130,25 +130,13 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public async Task WriteAll_WritesSummaryJsonThroughTheFindingsWrittenSoFar_WhileMismatchesAreStillBeingWritten_AndTheRestAsTheyCome()
     {
-        var findings = Enumerable.Range(0, 2000)
-            .Select(i => Reported(Finding(FindingKind.ChargedNotDelivered, $"B{i:D5}", 30.00m, 30.00m, action: CompensationAction.Refund)))
-            .ToList();
-        var report = Report(findings: findings);
         var together = Path.Combine(_root, "together");
         var ahead = Path.Combine(_root, "ahead");
-        ReportWriter.WriteAll(report, together);
+        ReportWriter.WriteAll(Report(findings: ManyFindings()), together);
         Directory.CreateDirectory(ahead);
-        var gated = new GatedFindings(findings, gateAfter: 1000);
-        report = report with { Findings = gated };
-        var mismatchesWritten = Task.Run(() => ReportWriter.WriteMismatchesAhead(report.Findings, ahead));
-        await gated.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var writing = Task.Run(() => ReportWriter.WriteAll(report, ahead, mismatchesAhead: true, mismatchesWritten: mismatchesWritten));
+        var (gated, writing) = await WriteAllWithTheRowsGatedAsync(ahead, failAfterGate: null);
 
-        // 1000 findings of about 300 bytes each are in summary.json before the writer of mismatches.csv reads the rest.
-        var summary = Path.Combine(ahead, "summary.json.tmp");
-        SpinWait.SpinUntil(() => File.Exists(summary) && new FileInfo(summary).Length > 200_000, TimeSpan.FromSeconds(30)).Should()
-            .BeTrue("summary.json copies the findings written so far instead of waiting for the last");
         writing.IsCompleted.Should().BeFalse("the rest of the findings is still to come");
         gated.Release();
         var paths = await writing;
@@ -164,22 +152,38 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public async Task WriteAll_FailsWithTheMismatchesWritesError_WhenItFailsAfterSummaryJsonTookItsFindingsOver()
     {
-        var findings = Enumerable.Range(0, 2000)
-            .Select(i => Reported(Finding(FindingKind.ChargedNotDelivered, $"B{i:D5}", 30.00m, 30.00m, action: CompensationAction.Refund)))
-            .ToList();
-        var gated = new GatedFindings(findings, gateAfter: 1000, new IOException("No space left on device : 'mismatches.csv.tmp'"));
-        var report = Report(findings: findings) with { Findings = gated };
-        var mismatchesWritten = Task.Run(() => ReportWriter.WriteMismatchesAhead(report.Findings, _root));
-        await gated.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var writing = Task.Run(() => ReportWriter.WriteAll(report, _root, mismatchesAhead: true, mismatchesWritten: mismatchesWritten));
-        var summary = Path.Combine(_root, "summary.json.tmp");
-        SpinWait.SpinUntil(() => File.Exists(summary) && new FileInfo(summary).Length > 200_000, TimeSpan.FromSeconds(30)).Should().BeTrue();
+        var (gated, writing) = await WriteAllWithTheRowsGatedAsync(
+            _root, new IOException("No space left on device : 'mismatches.csv.tmp'"));
 
         gated.Release();
         var act = () => writing;
 
         await act.Should().ThrowAsync<IOException>().WithMessage("No space left on device*");
         Directory.GetFiles(_root).Should().BeEmpty();
+    }
+
+    private static List<ReportedFinding> ManyFindings() =>
+        Enumerable.Range(0, 2000)
+            .Select(i => Reported(Finding(FindingKind.ChargedNotDelivered, $"B{i:D5}", 30.00m, 30.00m, action: CompensationAction.Refund)))
+            .ToList();
+
+    /// <summary>
+    /// Starts mismatches.csv's write ahead of <see cref="ManyFindings"/> and stops its read after 1000 of them, then starts
+    /// <see cref="ReportWriter.WriteAll"/> and returns once summary.json holds those 1000 (about 300 bytes each).
+    /// </summary>
+    private static async Task<(GatedFindings Gated, Task<IReadOnlyList<string>> Writing)> WriteAllWithTheRowsGatedAsync(
+        string folder, Exception? failAfterGate)
+    {
+        var findings = ManyFindings();
+        var gated = new GatedFindings(findings, gateAfter: 1000, failAfterGate);
+        var report = Report(findings: findings) with { Findings = gated };
+        var mismatchesWritten = Task.Run(() => ReportWriter.WriteMismatchesAhead(report.Findings, folder));
+        await gated.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var writing = Task.Run(() => ReportWriter.WriteAll(report, folder, mismatchesAhead: true, mismatchesWritten: mismatchesWritten));
+        var summary = Path.Combine(folder, "summary.json.tmp");
+        SpinWait.SpinUntil(() => File.Exists(summary) && new FileInfo(summary).Length > 200_000, TimeSpan.FromSeconds(30)).Should()
+            .BeTrue("summary.json copies the findings written so far instead of waiting for the last");
+        return (gated, writing);
     }
 
     /// <summary>Findings whose read in key order stops after <c>gateAfter</c> of them until <see cref="Release"/>.</summary>
