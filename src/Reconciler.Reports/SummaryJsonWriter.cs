@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -286,7 +286,6 @@ public static class SummaryJsonWriter
                 w.WriteNull(name);
             }
         }
-
     }
 
     /// <summary>
