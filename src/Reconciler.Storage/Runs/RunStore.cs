@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Compression;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using Reconciler.Core.Evidence;
 using Reconciler.Storage.Events;
 using Reconciler.Storage.Importing;
