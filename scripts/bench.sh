@@ -12,6 +12,7 @@
 #   BENCH_TIMEOUT   seconds one measured run may take before it is killed (default 600)
 #   BENCH_KEEP_SCHEMA=1  keep each case's schema afterwards (the log names it), to EXPLAIN statements on its data
 #   BENCH_DLL       another build's reconciler.dll to measure (a worktree of an older commit: an A/B on the same days)
+#   BENCH_REPEAT=N  run every case N times, each run beside a floor measured again, and judge the medians
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
