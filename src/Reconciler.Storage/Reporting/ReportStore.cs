@@ -232,9 +232,18 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         }
     }
 
+    // In a transaction of its own, for the sort's memory (EvidenceSql.SortMemory, sent with the query): the run's findings
+    // sort faster as an external sort of cache-sized runs than as one quicksort in memory. Alone in psql, one process,
+    // best of three: 100,605 findings (a 1 M day at 10 %) by amount 259 ms at 8 MB against 296 ms quicksorted in 64 MB
+    // (this repository's cluster), by order 186 against 223 ms; 300,751 findings (3 M) 669 / 429 ms against 1,123 / 881 ms
+    // spilled from 64 MB and 912 / 667 ms quicksorted in 256 MB. The server's own setting had decided it.
     private static NpgsqlCommand RunFindingsCommand(NpgsqlConnection connection, long runId, bool resolved, bool largestAmountFirst)
     {
-        var command = new NpgsqlCommand(RunFindingsSql(resolved, largestAmountFirst), connection) { CommandTimeout = 0 };
+        var transaction = connection.BeginTransaction();
+        var command = new NpgsqlCommand(EvidenceSql.SortMemory + ";\n" + RunFindingsSql(resolved, largestAmountFirst), connection, transaction)
+        {
+            CommandTimeout = 0,
+        };
         command.Parameters.AddWithValue("runId", runId);
         return command;
     }

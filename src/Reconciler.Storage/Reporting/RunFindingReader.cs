@@ -56,9 +56,19 @@ public sealed class RunFindingReader : IAsyncDisposable, IDisposable
 
     private static int? Quantity(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetInt32(ordinal);
 
+    /// <summary>A setting as the query sees it, asked in its transaction once its rows are read (the tests).</summary>
+    internal string? Setting(string name)
+    {
+        _reader.Close();
+        using var show = new NpgsqlCommand("SELECT current_setting($1)", _connection, _command.Transaction);
+        show.Parameters.AddWithValue(name);
+        return (string?)show.ExecuteScalar();
+    }
+
     public void Dispose()
     {
         _reader.Dispose();
+        _command.Transaction?.Dispose();
         _command.Dispose();
         _connection.Dispose();
     }
@@ -66,6 +76,11 @@ public sealed class RunFindingReader : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         await _reader.DisposeAsync();
+        if (_command.Transaction is { } transaction)
+        {
+            await transaction.DisposeAsync();
+        }
+
         await _command.DisposeAsync();
         await _connection.DisposeAsync();
     }

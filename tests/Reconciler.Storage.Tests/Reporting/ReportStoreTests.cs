@@ -255,6 +255,42 @@ public sealed class ReportStoreTests : DatabaseTest
     }
 
     [Fact]
+    public async Task OpenRunFindingsAsync_SortsInTheSortMemory_AndLeavesTheConnectionsSettingsAsTheyWere()
+    {
+        // The run's findings sort faster in cache-sized runs than in one quicksort in the server's work_mem (ReportStore):
+        // the read sets its own, for its transaction only.
+        var runId = await CreateRunAsync();
+        await using (var insert = Database.DataSource.CreateCommand(
+            """
+            INSERT INTO run_finding (run_id, finding_id, change, kind, business_date, order_no, compensation_action, detail)
+            SELECT $1, 'f' || i, 'new', 'pending', DATE '2026-11-18', 'KM' || i, 'none', '' FROM generate_series(1, 3) i
+            """))
+        {
+            insert.Parameters.AddWithValue(runId);
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        string serverDefault;
+        await using (var show = Database.DataSource.CreateCommand("SHOW work_mem"))
+        {
+            serverDefault = (string)(await show.ExecuteScalarAsync(Ct))!;
+        }
+
+        serverDefault.Should().NotBe("8MB", "this test needs a server whose own work_mem differs (scripts/db.sh: 64MB)");
+        foreach (var largestAmountFirst in new[] { false, true })
+        {
+            await using (var read = await Reports.OpenRunFindingsAsync(runId, resolved: false, largestAmountFirst, Ct))
+            {
+                read.Rows().Select(r => r.FindingId).Should().Equal(["f1", "f2", "f3"]);
+                read.Setting("work_mem").Should().Be("8MB");
+            }
+
+            await using var again = Database.DataSource.CreateCommand("SHOW work_mem");
+            (await again.ExecuteScalarAsync(Ct)).Should().Be(serverDefault, "the setting ends with the read's transaction");
+        }
+    }
+
+    [Fact]
     public async Task ReadRunFindings_StreamsEachOrderAsTheReportListsIt_AndTheReadSentAheadReturnsTheSameRows()
     {
         var runId = await CreateRunAsync();
