@@ -124,7 +124,7 @@ psql_pg() { "$pgbin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 # Checkpoints out of a night's import. A run writes about 1.2 GB of WAL per million orders; PostgreSQL starts a
 # checkpoint once the WAL since the last one reaches about max_wal_size / (1 + checkpoint_completion_target), or after
 # checkpoint_timeout, and every page first changed after a checkpoint goes into the WAL whole. With 4GB and 5min, a
-# 3 M-order import ran through two or three checkpoints and its COPY cost x4.7 the 1 M one's (README, Performance).
+# 3 M-order import ran through two or three checkpoints and its COPY cost x4.7 the 1 M one's (docs/performance-log.md).
 # The WAL buffers: by default a 32nd of shared_buffers, 8 MB here, which a day's COPY fills faster than the WAL writer
 # empties it, so the importing backends wrote the WAL themselves, about 100,000 writes of 12 KB in a 1 M-order run
 # (pg_stat_wal.wal_buffers_full); with 64 MB none, and the run took 21.2-22.6 s (median 22.2) against 21.5-23.8 s
