@@ -119,12 +119,7 @@ public sealed class ReportWriterTests : IDisposable
         gate.SetResult();
         var paths = await writing;
 
-        foreach (var path in paths)
-        {
-            File.ReadAllBytes(path).Should().Equal(File.ReadAllBytes(Path.Combine(together, Path.GetFileName(path))), path);
-        }
-
-        Directory.GetFiles(ahead, "*.tmp").Should().BeEmpty();
+        ShouldBeTheBytesWrittenTogether(paths, together, ahead);
     }
 
     [Fact]
@@ -141,12 +136,7 @@ public sealed class ReportWriterTests : IDisposable
         gated.Release();
         var paths = await writing;
 
-        foreach (var path in paths)
-        {
-            File.ReadAllBytes(path).Should().Equal(File.ReadAllBytes(Path.Combine(together, Path.GetFileName(path))), path);
-        }
-
-        Directory.GetFiles(ahead, "*.tmp").Should().BeEmpty();
+        ShouldBeTheBytesWrittenTogether(paths, together, ahead);
     }
 
     [Fact]
@@ -160,6 +150,17 @@ public sealed class ReportWriterTests : IDisposable
 
         await act.Should().ThrowAsync<IOException>().WithMessage("No space left on device*");
         Directory.GetFiles(_root).Should().BeEmpty();
+    }
+
+    /// <summary>Each output the same bytes as the one of that name written in one go, and no temporaries left.</summary>
+    private static void ShouldBeTheBytesWrittenTogether(IReadOnlyList<string> paths, string together, string ahead)
+    {
+        foreach (var path in paths)
+        {
+            File.ReadAllBytes(path).Should().Equal(File.ReadAllBytes(Path.Combine(together, Path.GetFileName(path))), path);
+        }
+
+        Directory.GetFiles(ahead, "*.tmp").Should().BeEmpty();
     }
 
     private static List<ReportedFinding> ManyFindings() =>
