@@ -42,7 +42,7 @@ internal sealed class OutputStoring : IAsyncDisposable
     {
         await foreach (var name in _written.Reader.ReadAllAsync(cancellationToken))
         {
-            if (!RunStore.OutputNames.Contains(name, StringComparer.Ordinal))
+            if (!RunStore.IsOutput(name))
             {
                 continue;
             }

@@ -40,7 +40,7 @@ public sealed class RunCompletion : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(content);
-        if (!RunStore.OutputNames.Contains(name, StringComparer.Ordinal))
+        if (!RunStore.IsOutput(name))
         {
             throw new ArgumentException($"{name} is not an output of a run", nameof(name));
         }
@@ -69,7 +69,7 @@ public sealed class RunCompletion : IAsyncDisposable
         foreach (var path in outputs)
         {
             var name = Path.GetFileName(path);
-            if (!RunStore.OutputNames.Contains(name, StringComparer.Ordinal) || Stored(name))
+            if (!RunStore.IsOutput(name) || Stored(name))
             {
                 continue;
             }

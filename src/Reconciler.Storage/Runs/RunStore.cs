@@ -19,6 +19,9 @@ public sealed class RunStore(NpgsqlDataSource dataSource, BreakSpikeRule? spikeR
     /// <summary>The names of a run's outputs, as the report writers name the files.</summary>
     public static IReadOnlyList<string> OutputNames { get; } = ["mismatches.csv", "report.html", "summary.json"];
 
+    /// <summary>Whether <paramref name="name"/> is one of <see cref="OutputNames"/>.</summary>
+    public static bool IsOutput(string name) => OutputNames.Contains(name, StringComparer.Ordinal);
+
     /// <summary>Waits until no other run of <paramref name="date"/> is going (in any process on this database), then holds the date.</summary>
     public async Task<IAsyncDisposable> LockDateAsync(DateOnly date, CancellationToken cancellationToken)
     {
