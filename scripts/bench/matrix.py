@@ -279,9 +279,9 @@ def medians(cases: list[dict], results: list[dict]) -> list[dict]:
     out = []
     for case in cases:
         rs = [r for r in results if r["case"] is case]
+        firsts = [r for r in rs if r["pass_no"] == 0]
         for pass_no in sorted({r["pass_no"] for r in rs}):
             group = [r for r in rs if r["pass_no"] == pass_no]
-            firsts = [r for r in rs if r["pass_no"] == 0]
             m = dict(group[0])
             for key in ("wall", "floor", "cpu", "cli_cpu", "floor_cpu"):
                 m[key] = _median([r[key] for r in group])
